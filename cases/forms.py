@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from cases.choices import CallerRequest, ServiceOffered
+from cases.forms_fields import ROCDateField, ROCDateTimeField
+from cases.models import Intake
+from cases.validators import validate_national_id, validate_tw_mobile
+
+
+class VictimIdentifiersMixin(forms.Form):
+    """Name, phone and national ID as the victim gives them; phone and ID are what one window matches on."""
+
+    victim_name = forms.CharField(label="被害人姓名（或稱呼）", max_length=100)
+    victim_phone = forms.CharField(
+        label="被害人手機", max_length=30, required=False, validators=[validate_tw_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    victim_national_id = forms.CharField(
+        label="被害人身分證字號", max_length=12, required=False, validators=[validate_national_id],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    victim_birth_date = ROCDateField(label="被害人出生日期", required=False)
+
+    def clean_victim_national_id(self) -> str:
+        return "".join(self.cleaned_data["victim_national_id"].split()).upper()
+
+    def clean_victim_birth_date(self):
+        value = self.cleaned_data.get("victim_birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("出生日期不能晚於今天。")
+        return value
+
+
+class CallIntakeForm(VictimIdentifiersMixin):
+    """Guideline 1-2: a hotline call."""
+
+    received_at = ROCDateTimeField(label="來電時間")
+    channel = forms.ChoiceField(label="管道", choices=[c for c in Intake.Channel.choices if c[0] != "referral_form"])
+    caller_relation = forms.ChoiceField(label="來電者身分", choices=Intake.CallerRelation.choices)
+    caller_name = forms.CharField(label="來電者姓名（非本人來電時）", max_length=100, required=False)
+    requests = forms.MultipleChoiceField(
+        label="來電需求", choices=CallerRequest.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    immediate_danger = forms.ChoiceField(label="是否有立即人身安全危險", choices=Intake.Danger.choices)
+    narrative = forms.CharField(label="案情概述（被害人已陳述的內容，之後不再重複詢問）", widget=forms.Textarea(attrs={"rows": 6}))
+    services_offered = forms.MultipleChoiceField(
+        label="已提供服務（指引 1-2）", choices=ServiceOffered.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    wishes = forms.ChoiceField(label="被害人意願", choices=Intake.Wishes.choices)
+    wishes_note = forms.CharField(label="意願說明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("received_at", timezone.now())
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset("來電", Row(Column("received_at"), Column("channel")), Row(Column("caller_relation"), Column("caller_name"))),
+            Fieldset(
+                "被害人",
+                Row(Column("victim_name"), Column("victim_birth_date")),
+                Row(Column("victim_phone"), Column("victim_national_id")),
+            ),
+            Fieldset("內容", "immediate_danger", "requests", "narrative"),
+            Fieldset("服務與意願", "services_offered", "wishes", "wishes_note"),
+            Submit("submit", "儲存來電紀錄"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("caller_relation") and data["caller_relation"] != Intake.CallerRelation.VICTIM:
+            if not data.get("caller_name"):
+                self.add_error("caller_name", "非被害人本人來電時，請填寫來電者姓名或稱呼。")
+        return data
+
+
+class IntakeCloseForm(forms.Form):
+    note = forms.CharField(label="不開案說明", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = ""
+        self.helper.add_input(Submit("submit", "確認不開案", css_class="btn-outline-danger"))
+
+
+class WorkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name() or obj.username
+        load = getattr(obj, "open_cases", None)
+        return f"{name}（服務中 {load} 案）" if load is not None else name
+
+
+class DispatchForm(forms.Form):
+    worker = WorkerChoiceField(label="承辦社工", queryset=None, empty_label="請選擇社工")
+    reason = forms.CharField(label="派案說明", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "派案"))

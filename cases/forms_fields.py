@@ -1,0 +1,79 @@
+"""Form fields shared by every app's forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.rocdate import format_roc, parse_date
+
+
+class ROCDateInput(forms.TextInput):
+    """Shows the ROC form (112.10.18); typed ISO dates are accepted too."""
+
+    def __init__(self, attrs=None):
+        base = {"placeholder": "例：112.10.18 或 2023-10-18", "inputmode": "numeric", "autocomplete": "off"}
+        base.update(attrs or {})
+        super().__init__(base)
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return format_roc(value)
+        return value
+
+
+class ROCDateField(forms.DateField):
+    widget = ROCDateInput
+    default_error_messages = {
+        "invalid": _("日期格式不正確，請輸入民國日期（例：112.10.18）或西元日期（例：2023-10-18）。"),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def strptime(self, value, format):  # pragma: no cover - to_python handles all parsing
+        return parse_date(value)
+
+
+class ROCDateTimeField(forms.SplitDateTimeField):
+    """Date (ROC or ISO) plus time (HH:MM) in Asia/Taipei."""
+
+    widget = forms.SplitDateTimeWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_time": _("時間格式不正確，請輸入 24 小時制，例如 21:35。")},
+        )
+        super().__init__(**kwargs)
+        self.fields = (ROCDateField(), forms.TimeField(input_formats=["%H:%M", "%H:%M:%S"]))
+        self.widget = forms.MultiWidget(
+            widgets=[ROCDateInput(), forms.TextInput(attrs={"placeholder": "HH:MM", "inputmode": "numeric"})]
+        )
+        self.widget.decompress = self._decompress
+
+    @staticmethod
+    def _decompress(value):
+        if value:
+            local = timezone.localtime(value)
+            return [local.date(), local.strftime("%H:%M")]
+        return [None, None]
+
+    def compress(self, data_list):
+        if data_list and all(data_list):
+            return timezone.make_aware(dt.datetime.combine(*data_list))
+        if data_list and any(data_list):
+            raise forms.ValidationError(_("請同時填寫日期與時間。"), code="incomplete")
+        return None

@@ -1,0 +1,171 @@
+"""Reads that depend on who is asking. Role scoping lives here, once; every view goes through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from cases.models import Case, CaseReadLog, Dispatch, Intake, Victim
+from cases.roles import Role, has_role
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Need-to-know: supervisors and the hotline see the unit's cases, a worker only their own."""
+    qs = Case.objects.select_related("assigned_worker")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.has_perm("cases.view_all_cases"):
+        return qs
+    if has_role(user, Role.SOCIAL_WORKER):
+        return qs.filter(assigned_worker=user)
+    return qs.none()
+
+
+def case_for_user(user, pk, *, write: bool = False) -> Case:
+    """The case, or 404 when the user may not see it (so its existence is not revealed)."""
+    qs = cases_visible_to(user).select_related("victim", "opened_by")
+    try:
+        case = qs.get(pk=pk)
+    except (Case.DoesNotExist, ValueError):
+        raise Http404 from None
+    if write and not can_edit_case(user, case):
+        raise Http404
+    return case
+
+
+def can_edit_case(user, case: Case) -> bool:
+    if has_role(user, Role.SUPERVISOR):
+        return True
+    if has_role(user, Role.SOCIAL_WORKER) and case.assigned_worker_id == user.pk:
+        return True
+    return False
+
+
+def intake_queue() -> QuerySet[Intake]:
+    return Intake.objects.filter(status=Intake.Status.PENDING).select_related("created_by").order_by("received_at")
+
+
+def intake_for_user(user, pk) -> Intake:
+    if not user.has_perm("cases.process_intake"):
+        raise Http404
+    try:
+        return Intake.objects.select_related("case", "created_by", "handled_by").get(pk=pk)
+    except (Intake.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def matching_cases(*, phone_index: str, national_id_index: str) -> QuerySet[Case]:
+    """Open or closed cases of a victim with the same phone or national ID (blind-index equality)."""
+    condition = Q()
+    if phone_index:
+        condition |= Q(victim__phone_index=phone_index)
+    if national_id_index:
+        condition |= Q(victim__national_id_index=national_id_index)
+    if not condition:
+        return Case.objects.none()
+    return Case.objects.filter(condition).select_related("victim", "assigned_worker").order_by("-opened_at")
+
+
+def match_flags(intakes: list[Intake]) -> dict:
+    """For a page of intakes: which ones match an existing victim. One query for the whole page."""
+    phones = {i.victim_phone_index for i in intakes if i.victim_phone_index}
+    ids = {i.victim_national_id_index for i in intakes if i.victim_national_id_index}
+    if not phones and not ids:
+        return {}
+    victims = Victim.objects.filter(Q(phone_index__in=phones) | Q(national_id_index__in=ids)).values_list(
+        "phone_index", "national_id_index"
+    )
+    known_phones, known_ids = set(), set()
+    for phone, nid in victims:
+        known_phones.add(phone)
+        known_ids.add(nid)
+    return {
+        i.pk: True
+        for i in intakes
+        if (i.victim_phone_index and i.victim_phone_index in known_phones)
+        or (i.victim_national_id_index and i.victim_national_id_index in known_ids)
+    }
+
+
+def social_workers():
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.SOCIAL_WORKER)
+        .annotate(
+            open_cases=Count("assigned_cases", filter=Q(assigned_cases__status=Case.Status.ASSIGNED), distinct=True)
+        )
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def unit_overview() -> dict:
+    """Supervisor's home: counts by state, each worker's caseload, the waiting queue. Constant queries."""
+    by_status = dict(Case.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {
+        "status_counts": [(label, by_status.get(value, 0), value) for value, label in Case.Status.choices],
+        "pending_intakes": Intake.objects.filter(status=Intake.Status.PENDING).count(),
+        "workers": list(social_workers()),
+    }
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    user: object
+    kind: str  # "created" | "changed" | "deleted" | "read"
+    subject: str
+    fields: tuple[str, ...] = ()
+
+
+_HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_events(history_qs, subject: str, model) -> list[TimelineEvent]:
+    events = []
+    previous = {}
+    # Walk oldest first so each row is compared with the one before it (field names only, never values).
+    for row in history_qs.select_related("history_user").order_by("history_date", "history_id"):
+        changed: tuple[str, ...] = ()
+        prior = previous.get(row.id)
+        if prior is not None and row.history_type == "~":
+            delta = row.diff_against(prior)
+            changed = tuple(str(model._meta.get_field(c.field).verbose_name) for c in delta.changes)
+        previous[row.id] = row
+        events.append(
+            TimelineEvent(
+                at=row.history_date,
+                user=row.history_user,
+                kind=_HISTORY_TYPES[row.history_type],
+                subject=subject,
+                fields=changed,
+            )
+        )
+    return events
+
+
+def case_timeline(case: Case) -> list[TimelineEvent]:
+    """Supervisor view: every change to the case's records and every read, newest first."""
+    events: list[TimelineEvent] = []
+    events += history_events(Case.history.filter(id=case.pk), "案件", Case)
+    events += history_events(Victim.history.filter(id=case.victim_id), "被害人資料", Victim)
+    events += history_events(Intake.history.filter(id__in=case.intakes.values("id")), "受理紀錄", Intake)
+    events += history_events(Dispatch.history.filter(case_id=case.pk), "派案", Dispatch)
+    for extra in _timeline_extensions:
+        events += extra(case)
+    for log in CaseReadLog.objects.filter(case=case).select_related("user"):
+        events.append(TimelineEvent(at=log.read_at, user=log.user, kind="read", subject="案件頁面"))
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events
+
+
+_timeline_extensions: list = []
+
+
+def register_timeline_source(func) -> None:
+    """Satellite apps add their history rows to the case timeline (cases does not import them)."""
+    _timeline_extensions.append(func)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("intake/", views.intake_queue, name="intake_queue"),
+    path("intake/call/new/", views.intake_new_call, name="intake_new_call"),
+    path("intake/<uuid:pk>/", views.intake_detail, name="intake_detail"),
+    path("intake/<uuid:pk>/accept/", views.intake_accept, name="intake_accept"),
+    path("intake/<uuid:pk>/attach/", views.intake_attach, name="intake_attach"),
+    path("intake/<uuid:pk>/close/", views.intake_close, name="intake_close"),
+    path("cases/", views.my_cases, name="my_cases"),
+    path("cases/<uuid:pk>/", views.case_detail, name="detail"),
+    path("cases/<uuid:pk>/dispatch/", views.case_dispatch, name="dispatch"),
+    path("cases/<uuid:pk>/timeline/", views.case_timeline, name="timeline"),
+    path("overview/", views.overview, name="overview"),
+]

@@ -1,0 +1,203 @@
+"""Thin views: access helper, form, service, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import selectors, services
+from cases.forms import CallIntakeForm, DispatchForm, IntakeCloseForm
+from cases.models import Case, Intake
+from cases.panels import panels_for
+from cases.privacy import log_case_read
+from cases.roles import Role, has_role
+
+PAGE_SIZE = 50
+
+
+def _form_errors_from(exc: ValidationError, form) -> None:
+    """Put a service's ValidationError on the form so the page re-displays with what was typed."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_GET
+def home(request):
+    """Each role lands on its own page."""
+    user = request.user
+    if has_role(user, Role.SUPERVISOR):
+        return redirect("cases:overview")
+    if has_role(user, Role.HOTLINE):
+        return redirect("cases:intake_queue")
+    if has_role(user, Role.SOCIAL_WORKER):
+        return redirect("cases:my_cases")
+    if has_role(user, Role.POLICE):
+        return redirect("referrals:list")
+    if user.is_staff:
+        return redirect("admin:index")
+    raise PermissionDenied
+
+
+@login_required
+@permission_required("cases.process_intake", raise_exception=True)
+@require_GET
+def intake_queue(request):
+    page = Paginator(selectors.intake_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    intakes = list(page.object_list)
+    flags = selectors.match_flags(intakes)
+    rows = [(intake, flags.get(intake.pk, False)) for intake in intakes]
+    return render(request, "cases/intake_queue.html", {"page": page, "rows": rows})
+
+
+@login_required
+@permission_required("cases.process_intake", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def intake_new_call(request):
+    form = CallIntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intake = services.intake_record(actor=request.user, source=Intake.Source.CALL, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "來電紀錄已儲存，請接著開案、併案或註記不開案。")
+            return redirect(intake)
+    return render(request, "cases/intake_form.html", {"form": form, "title": "登錄專線來電"})
+
+
+@login_required
+@require_GET
+def intake_detail(request, pk):
+    intake = selectors.intake_for_user(request.user, pk)
+    matches = []
+    if intake.status == Intake.Status.PENDING:
+        matches = list(
+            selectors.matching_cases(
+                phone_index=intake.victim_phone_index, national_id_index=intake.victim_national_id_index
+            )
+        )
+    return render(
+        request,
+        "cases/intake_detail.html",
+        {"intake": intake, "matches": matches, "close_form": IntakeCloseForm()},
+    )
+
+
+@login_required
+@require_POST
+def intake_accept(request, pk):
+    intake = selectors.intake_for_user(request.user, pk)
+    try:
+        case = services.case_open_from_intake(actor=request.user, intake=intake)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(intake)
+    messages.success(request, f"已開案（案號 {case.number}），請接著派案。")
+    return redirect("cases:dispatch", pk=case.pk)
+
+
+@login_required
+@require_POST
+def intake_attach(request, pk):
+    intake = selectors.intake_for_user(request.user, pk)
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=request.POST.get("case"))
+    try:
+        services.intake_attach(actor=request.user, intake=intake, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(intake)
+    messages.success(request, f"已併入案件 {case.number}，不另開新案。")
+    return redirect(case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_close(request, pk):
+    intake = selectors.intake_for_user(request.user, pk)
+    form = IntakeCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intake_close(actor=request.user, intake=intake, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "已註記不開案。")
+            return redirect("cases:intake_queue")
+    return render(request, "cases/intake_close.html", {"intake": intake, "form": form})
+
+
+@login_required
+@require_GET
+def my_cases(request):
+    """Worker: my cases. Hotline and supervisors: the unit's cases, filterable by state."""
+    if not (request.user.has_perm("cases.view_all_cases") or has_role(request.user, Role.SOCIAL_WORKER)):
+        raise PermissionDenied
+    qs = selectors.cases_visible_to(request.user).select_related("victim")
+    status = request.GET.get("status", "")
+    if status in Case.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-opened_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "status": status, "statuses": Case.Status.choices},
+    )
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    log_case_read(user=request.user, case=case)
+    context = {
+        "case": case,
+        "victim": case.victim,
+        "intakes": case.intakes.select_related("created_by").order_by("received_at"),
+        "dispatches": case.dispatches.select_related("worker", "previous_worker", "dispatched_by"),
+        "panels": panels_for(request, case),
+        "can_dispatch": request.user.has_perm("cases.dispatch_case"),
+        "can_audit": request.user.has_perm("cases.view_audit_trail"),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@permission_required("cases.dispatch_case", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def case_dispatch(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    form = DispatchForm(request.POST or None, workers=selectors.social_workers())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dispatch_case(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "已派案。")
+            return redirect(case)
+    return render(request, "cases/dispatch_form.html", {"case": case, "form": form})
+
+
+@login_required
+@permission_required("cases.view_audit_trail", raise_exception=True)
+@require_GET
+def case_timeline(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    return render(request, "cases/case_timeline.html", {"case": case, "events": selectors.case_timeline(case)})
+
+
+@login_required
+@permission_required("cases.view_unit_overview", raise_exception=True)
+@require_GET
+def overview(request):
+    recent = selectors.cases_visible_to(request.user).select_related("victim").order_by("-opened_at")[:20]
+    return render(request, "cases/overview.html", {**selectors.unit_overview(), "recent": recent})
+

@@ -1,0 +1,30 @@
+"""Test settings: fresh keys each run, eager Celery, fast hashing.
+
+DATABASE_URL still decides the database, so CI runs the same suite on PostgreSQL.
+"""
+
+import os
+
+from cryptography.fernet import Fernet
+
+os.environ.setdefault("SECRET_KEY", "test-" + Fernet.generate_key().decode() + Fernet.generate_key().decode())
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+os.environ.setdefault("BLIND_INDEX_KEY", Fernet.generate_key().decode())
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("DEMO_PASSWORD", "demo-pass-for-tests")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from config.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+SMS_BACKEND = "file"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from cases import views as case_views
+
+admin.site.site_header = "數位性影像案件服務系統 管理"
+
+urlpatterns = [
+    path("", case_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("referrals/", include("referrals.urls")),
+    path("", include("cases.urls")),
+    path("admin/", admin.site.urls),
+]

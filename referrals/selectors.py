@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.roles import Role, has_role
+from referrals.models import Referral
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    """Police see the referrals they made; the hotline and supervisors see all."""
+    qs = Referral.objects.select_related("intake", "intake__case", "referrer")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.has_perm("cases.process_intake") or has_role(user, Role.SUPERVISOR):
+        return qs
+    if has_role(user, Role.POLICE):
+        return qs.filter(referrer=user)
+    return qs.none()
+
+
+def referral_for_user(user, pk) -> Referral:
+    try:
+        return referrals_visible_to(user).get(pk=pk)
+    except (Referral.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def referrals_for_case(case) -> QuerySet[Referral]:
+    return Referral.objects.filter(intake__case=case).select_related("referrer").order_by("submitted_at")

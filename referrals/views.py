@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.roles import Role, has_role
+from referrals.forms import ReferralForm
+from referrals.selectors import referral_for_user, referrals_visible_to
+from referrals.services import referral_submit
+
+
+@login_required
+@permission_required("referrals.add_referral", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def referral_new(request):
+    police = has_role(request.user, Role.POLICE)
+    form = ReferralForm(request.POST or None, police=police)
+    if request.method == "POST" and form.is_valid():
+        referral = referral_submit(actor=request.user, submitted_by_referrer=police, **form.cleaned_data)
+        messages.success(request, "轉介表已送出，家防中心專線組會盡快處理。")
+        return redirect(referral if police else referral.intake)
+    return render(request, "referrals/referral_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def referral_list(request):
+    if not (has_role(request.user, Role.POLICE) or request.user.has_perm("cases.process_intake")):
+        raise PermissionDenied
+    page = Paginator(referrals_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "referrals/referral_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def referral_detail(request, pk):
+    referral = referral_for_user(request.user, pk)
+    return render(request, "referrals/referral_detail.html", {"referral": referral})
