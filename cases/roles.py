@@ -26,3 +26,43 @@ def user_roles(user) -> frozenset[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
+
+
+# Permissions of each role; the migration creates the groups from this, tests re-sync after a flush.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.HOTLINE: [
+        "cases.view_case", "cases.view_all_cases", "cases.process_intake", "cases.dispatch_case",
+        "referrals.add_referral", "referrals.view_referral",
+    ],
+    Role.SOCIAL_WORKER: ["cases.view_case"],
+    Role.POLICE: ["referrals.add_referral", "referrals.view_referral"],
+    Role.SUPERVISOR: [
+        "cases.view_case", "cases.view_all_cases", "cases.process_intake", "cases.dispatch_case",
+        "cases.view_unit_overview", "cases.view_audit_trail", "referrals.view_referral",
+    ],
+    # Administrators manage accounts and catalogues, not case content.
+    Role.ADMIN: ["auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group"],
+}
+
+
+def sync_role_groups(apps=None) -> None:
+    """Create the role groups with exactly ROLE_PERMISSIONS (idempotent)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    apps = apps or global_apps
+    for app_config in apps.get_app_configs():
+        # Migration-state app stubs have no models_module; create_permissions skips apps without one.
+        had_models = getattr(app_config, "models_module", None)
+        app_config.models_module = had_models or True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = had_models
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=str(role))
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
