@@ -45,7 +45,9 @@ class CallIntakeForm(VictimIdentifiersMixin):
     requests = forms.MultipleChoiceField(
         label="來電需求", choices=CallerRequest.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    immediate_danger = forms.ChoiceField(label="是否有立即人身安全危險", choices=Intake.Danger.choices)
+    immediate_danger = forms.ChoiceField(
+        label="是否有立即人身安全危險（每次接觸都要詢問）", choices=[("", "請選擇")] + Intake.Danger.choices
+    )
     narrative = forms.CharField(label="案情概述（被害人已陳述的內容，之後不再重複詢問）", widget=forms.Textarea(attrs={"rows": 6}))
     services_offered = forms.MultipleChoiceField(
         label="已提供服務（指引 1-2）", choices=ServiceOffered.choices, required=False,
@@ -105,3 +107,38 @@ class DispatchForm(forms.Form):
         self.fields["worker"].queryset = workers
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "派案"))
+
+
+class VictimForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=100)
+    phone = forms.CharField(
+        label="手機號碼", max_length=30, required=False, validators=[validate_tw_mobile],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    national_id = forms.CharField(
+        label="身分證字號", max_length=12, required=False, validators=[validate_national_id],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    birth_date = ROCDateField(label="出生日期", required=False)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    sms_consent = forms.BooleanField(label="被害人同意以簡訊聯繫（簡訊內容一律為通用文字）", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("name"), Column("birth_date")),
+            Row(Column("phone"), Column("national_id")),
+            "address",
+            "sms_consent",
+            Submit("submit", "儲存"),
+        )
+
+    def clean_national_id(self) -> str:
+        return "".join(self.cleaned_data["national_id"].split()).upper()
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("出生日期不能晚於今天。")
+        return value

@@ -19,13 +19,15 @@ class Victim(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = EncryptedCharField("姓名", max_length=100)
     phone = EncryptedCharField("手機號碼", max_length=30, blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField("手機比對碼", max_length=64, blank=True, db_index=True, editable=False)
     national_id = EncryptedCharField("身分證字號", max_length=10, blank=True)
-    national_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    national_id_index = models.CharField(
+        "身分證比對碼", max_length=64, blank=True, db_index=True, editable=False
+    )
     address = EncryptedCharField("地址", max_length=200, blank=True)
     birth_date = EncryptedDateField("出生日期", null=True, blank=True)
     sms_consent = models.BooleanField("同意以簡訊聯繫", default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("建立時間", default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
@@ -60,7 +62,7 @@ class Case(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="開案人員"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField("最後更新", auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -142,9 +144,11 @@ class Intake(models.Model):
     caller_name = EncryptedCharField("來電者姓名", max_length=100, blank=True)
     victim_name = EncryptedCharField("被害人姓名", max_length=100)
     victim_phone = EncryptedCharField("被害人手機", max_length=30, blank=True)
-    victim_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    victim_phone_index = models.CharField("手機比對碼", max_length=64, blank=True, db_index=True, editable=False)
     victim_national_id = EncryptedCharField("被害人身分證字號", max_length=10, blank=True)
-    victim_national_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    victim_national_id_index = models.CharField(
+        "身分證比對碼", max_length=64, blank=True, db_index=True, editable=False
+    )
     victim_birth_date = EncryptedDateField("被害人出生日期", null=True, blank=True)
     requests = models.JSONField("來電需求", default=list, blank=True)
     services_offered = models.JSONField("已提供服務", default=list, blank=True)
@@ -162,11 +166,11 @@ class Intake(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("登錄時間", default=timezone.now)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="處理人員"
     )
-    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField("處理時間", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -192,7 +196,12 @@ class Dispatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="社工"
     )
     previous_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="原承辦社工",
     )
     reason = EncryptedTextField("派案說明")
     dispatched_by = models.ForeignKey(

@@ -122,6 +122,7 @@ class TimelineEvent:
     fields: tuple[str, ...] = ()
 
 
+_READ_VIEWS = {"case_detail": "案件頁面", "victim_edit": "被害人資料編輯頁"}
 _HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -158,7 +159,8 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
     for extra in _timeline_extensions:
         events += extra(case)
     for log in CaseReadLog.objects.filter(case=case).select_related("user"):
-        events.append(TimelineEvent(at=log.read_at, user=log.user, kind="read", subject="案件頁面"))
+        subject = _READ_VIEWS.get(log.view, log.view)
+        events.append(TimelineEvent(at=log.read_at, user=log.user, kind="read", subject=subject))
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 

@@ -172,3 +172,35 @@ def dispatch_case(*, actor, case: Case, worker, reason: str) -> Dispatch:
     case.status = Case.Status.ASSIGNED
     _save(case, actor=actor, update_fields=["assigned_worker", "status", "updated_at"])
     return dispatch
+
+
+@transaction.atomic
+def victim_update(
+    *,
+    actor,
+    victim: Victim,
+    name: str,
+    phone: str = "",
+    national_id: str = "",
+    address: str = "",
+    birth_date: dt.date | None = None,
+    sms_consent: bool = False,
+) -> Victim:
+    """Correct or complete the victim's details; the match indexes follow the new values."""
+    victim.name = name.strip()
+    victim.phone = phone.strip()
+    victim.phone_index = phone_index(phone)
+    victim.national_id = national_id.strip().upper()
+    victim.national_id_index = national_id_index(national_id)
+    victim.address = address.strip()
+    victim.birth_date = birth_date
+    victim.sms_consent = sms_consent
+    _save(
+        victim,
+        actor=actor,
+        update_fields=[
+            "name", "phone", "phone_index", "national_id", "national_id_index", "address", "birth_date",
+            "sms_consent",
+        ],
+    )
+    return victim

@@ -13,6 +13,7 @@ urlpatterns = [
     path("intake/<uuid:pk>/close/", views.intake_close, name="intake_close"),
     path("cases/", views.my_cases, name="my_cases"),
     path("cases/<uuid:pk>/", views.case_detail, name="detail"),
+    path("cases/<uuid:pk>/victim/", views.victim_edit, name="victim_edit"),
     path("cases/<uuid:pk>/dispatch/", views.case_dispatch, name="dispatch"),
     path("cases/<uuid:pk>/timeline/", views.case_timeline, name="timeline"),
     path("overview/", views.overview, name="overview"),

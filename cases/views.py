@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors, services
-from cases.forms import CallIntakeForm, DispatchForm, IntakeCloseForm
+from cases.forms import CallIntakeForm, DispatchForm, IntakeCloseForm, VictimForm
 from cases.models import Case, Intake
 from cases.panels import panels_for
 from cases.privacy import log_case_read
@@ -74,6 +74,7 @@ def intake_new_call(request):
 
 
 @login_required
+@permission_required("cases.process_intake", raise_exception=True)
 @require_GET
 def intake_detail(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
@@ -92,6 +93,7 @@ def intake_detail(request, pk):
 
 
 @login_required
+@permission_required("cases.process_intake", raise_exception=True)
 @require_POST
 def intake_accept(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
@@ -105,6 +107,7 @@ def intake_accept(request, pk):
 
 
 @login_required
+@permission_required("cases.process_intake", raise_exception=True)
 @require_POST
 def intake_attach(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
@@ -119,6 +122,7 @@ def intake_attach(request, pk):
 
 
 @login_required
+@permission_required("cases.process_intake", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def intake_close(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
@@ -164,9 +168,27 @@ def case_detail(request, pk):
         "dispatches": case.dispatches.select_related("worker", "previous_worker", "dispatched_by"),
         "panels": panels_for(request, case),
         "can_dispatch": request.user.has_perm("cases.dispatch_case"),
+        "can_edit": selectors.can_edit_case(request.user, case),
         "can_audit": request.user.has_perm("cases.view_audit_trail"),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def victim_edit(request, pk):
+    """The assigned worker (or a supervisor) corrects or completes the victim's details."""
+    case = selectors.case_for_user(request.user, pk, write=True)
+    victim = case.victim
+    if request.method == "GET":
+        log_case_read(user=request.user, case=case, view="victim_edit")  # the form shows the victim's data
+    initial = {f: getattr(victim, f) for f in VictimForm.base_fields}
+    form = VictimForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.victim_update(actor=request.user, victim=victim, **form.cleaned_data)
+        messages.success(request, "被害人資料已更新。")
+        return redirect(case)
+    return render(request, "cases/victim_form.html", {"case": case, "form": form})
 
 
 @login_required

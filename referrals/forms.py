@@ -22,7 +22,9 @@ class ReferralForm(VictimIdentifiersMixin):
     victim_wants_social_worker = forms.ChoiceField(
         label="被害人轉介社工意願", choices=Referral.VictimWantsSocialWorker.choices
     )
-    immediate_danger = forms.ChoiceField(label="是否有立即人身安全危險", choices=Intake.Danger.choices)
+    immediate_danger = forms.ChoiceField(
+        label="是否有立即人身安全危險（每次接觸都要詢問）", choices=[("", "請選擇")] + Intake.Danger.choices
+    )
     narrative = forms.CharField(label="案情概述（被害人已陳述的內容，避免重複詢問）", widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, police: bool, **kwargs):

@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from cases.models import Case, Intake
+
+pytestmark = pytest.mark.django_db
+
+
+def test_refused_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not Case.objects.exists()
+
+
+def test_creates_the_demo_users_and_cases_in_several_states(settings):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "a-demo-password"
+    call_command("seed_demo")
+    for username, group in [("hotline", "hotline"), ("worker", "social_worker"), ("worker2", "social_worker"),
+                            ("police", "police"), ("supervisor", "supervisor"), ("admin", "admin")]:
+        user = authenticate(username=username, password="a-demo-password")
+        assert user is not None, username
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+    assert set(Case.objects.values_list("status", flat=True)) >= {Case.Status.NEW, Case.Status.ASSIGNED}
+    assert Intake.objects.filter(status=Intake.Status.PENDING).exists()
+    assert Case.objects.filter(assigned_worker__username="worker").exists()
+    case = Case.objects.first()
+    assert case.get_absolute_url() == f"/cases/{case.pk}/"
+
+
+def test_running_twice_adds_no_second_set_of_cases(settings):
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "a-demo-password"
+    call_command("seed_demo")
+    count = Case.objects.count()
+    call_command("seed_demo")
+    assert Case.objects.count() == count
