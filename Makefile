@@ -1,4 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
+PORT ?= 8000
 .PHONY: run test lint bench
 
 run:
@@ -6,7 +7,7 @@ run:
 	scripts/dev-env
 	.venv/bin/python manage.py migrate --noinput
 	.venv/bin/python manage.py seed_demo
-	.venv/bin/python manage.py runserver 127.0.0.1:8000
+	.venv/bin/python manage.py runserver 127.0.0.1:$(PORT)
 
 test:
 	scripts/bootstrap --browser
