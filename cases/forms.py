@@ -8,6 +8,7 @@ from django.utils import timezone
 from cases.choices import CallerRequest, ServiceOffered
 from cases.forms_fields import ROCDateField, ROCDateTimeField
 from cases.models import Intake
+from cases.people import staff_name
 from cases.validators import validate_national_id, validate_tw_mobile
 
 
@@ -93,7 +94,7 @@ class IntakeCloseForm(forms.Form):
 
 class WorkerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        name = obj.get_full_name() or obj.username
+        name = staff_name(obj)
         load = getattr(obj, "open_cases", None)
         return f"{name}（服務中 {load} 案）" if load is not None else name
 

@@ -59,8 +59,15 @@ class ROCDateTimeField(forms.SplitDateTimeField):
         )
         super().__init__(**kwargs)
         self.fields = (ROCDateField(), forms.TimeField(input_formats=["%H:%M", "%H:%M:%S"]))
+        # Side by side, each with its own accessible name (the field label covers the pair).
+        inline = "d-inline-block w-auto me-2"
         self.widget = forms.MultiWidget(
-            widgets=[ROCDateInput(), forms.TextInput(attrs={"placeholder": "HH:MM", "inputmode": "numeric"})]
+            widgets=[
+                ROCDateInput(attrs={"aria-label": "日期", "class": inline}),
+                forms.TextInput(
+                    attrs={"placeholder": "HH:MM", "inputmode": "numeric", "aria-label": "時間（時:分）", "class": inline}
+                ),
+            ]
         )
         self.widget.decompress = self._decompress
 

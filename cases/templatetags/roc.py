@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from cases.choices import CallerRequest, ServiceOffered
+from cases.people import staff_name
 from cases.rocdate import format_roc
 
 register = template.Library()
@@ -49,4 +50,4 @@ def person(user, empty="—"):
     """A staff member as colleagues know them: full name, else the username."""
     if user is None:
         return empty
-    return user.get_full_name() or user.username
+    return staff_name(user)
