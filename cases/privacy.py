@@ -55,7 +55,7 @@ def needs_rotation(token: str) -> bool:
     """True when the token is not readable with the newest key (so rotate_keys can resume)."""
     try:
         _primary_fernet().decrypt(token.encode("ascii"))
-    except InvalidToken:
+    except (InvalidToken, UnicodeError, ValueError):
         return True
     return False
 
@@ -63,14 +63,14 @@ def needs_rotation(token: str) -> bool:
 def rotate_token(token: str) -> str:
     try:
         return _fernet().rotate(token.encode("ascii")).decode("ascii")
-    except InvalidToken as exc:
+    except (InvalidToken, UnicodeError, ValueError) as exc:
         raise DecryptionError("stored value does not decrypt with the configured keys") from exc
 
 
 class EncryptedMixin:
     """Stores a Fernet token in a text column; Python sees the clear value.
 
-    Encrypted columns cannot be filtered or ordered in SQL: only isnull/exact-empty lookups work,
+    Encrypted columns cannot be filtered or ordered in SQL: only the isnull lookup works,
     anything else must go through a blind index.
     """
 
