@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -111,7 +112,10 @@ def intake_accept(request, pk):
 @require_POST
 def intake_attach(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
-    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=request.POST.get("case"))
+    try:
+        case = get_object_or_404(selectors.cases_visible_to(request.user), pk=request.POST.get("case"))
+    except ValidationError:  # a missing or malformed case id is a 404, not a server error
+        raise Http404 from None
     try:
         services.intake_attach(actor=request.user, intake=intake, case=case)
     except ValidationError as exc:

@@ -1,0 +1,415 @@
+"""Case-hub views through the test client: one class per view, the page as staff use it.
+
+Who may open which page is in tests/test_access_matrix.py; here is what the pages do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, CaseReadLog, Dispatch, Intake
+from cases.templatetags.roc import person
+from tests.factories import make_case, make_intake
+
+pytestmark = pytest.mark.django_db
+
+
+def call_form(**overrides) -> dict:
+    """A complete hotline-call form as the browser posts it (date and time are two inputs)."""
+    data = {
+        "received_at_0": "113.03.05",
+        "received_at_1": "21:35",
+        "channel": Intake.Channel.HOTLINE,
+        "caller_relation": Intake.CallerRelation.FRIEND,
+        "caller_name": "來電友人周先生",
+        "victim_name": "林測試",
+        "victim_phone": "0912-345-678",
+        "victim_national_id": "A123456789",
+        "victim_birth_date": "85.06.01",
+        "immediate_danger": Intake.Danger.NO,
+        "requests": ["takedown", "legal"],
+        "narrative": "前男友把合意拍攝的影片傳到論壇，朋友看到後告知。",
+        "services_offered": ["explain"],
+        "wishes": Intake.Wishes.WANTS_SERVICE,
+        "wishes_note": "希望白天聯絡",
+    }
+    data.update(overrides)
+    return data
+
+
+def table_rows(html: str) -> list[str]:
+    return re.findall(r"<tr.*?</tr>", html, flags=re.S)
+
+
+class TestHome:
+    @pytest.mark.parametrize(
+        ("role", "destination"),
+        [
+            ("hotline", "cases:intake_queue"),
+            ("worker", "cases:my_cases"),
+            ("police", "referrals:list"),
+            ("supervisor", "cases:overview"),
+            ("admin_user", "admin:index"),
+        ],
+    )
+    def test_each_role_lands_on_its_own_page(self, client, request, role, destination):
+        client.force_login(request.getfixturevalue(role))
+        response = client.get(reverse("home"))
+        assert response.status_code == 302
+        assert response.url == reverse(destination)
+
+    def test_a_user_without_a_role_is_refused(self, client, no_role_user):
+        client.force_login(no_role_user)
+        assert client.get(reverse("home")).status_code == 403
+
+    def test_anonymous_goes_to_login(self, client):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+class TestIntakeNewCall:
+    url = reverse("cases:intake_new_call")
+
+    def test_logging_a_call_creates_an_intake_and_redirects_to_it(self, client, hotline):
+        client.force_login(hotline)
+        response = client.post(self.url, call_form())
+        intake = Intake.objects.get()
+        assert response.status_code == 302
+        assert response.url == reverse("cases:intake_detail", args=[intake.pk])
+        assert intake.source == Intake.Source.CALL and intake.status == Intake.Status.PENDING
+        assert intake.victim_name == "林測試" and intake.caller_name == "來電友人周先生"
+        assert intake.created_by == hotline
+        assert intake.requests == ["takedown", "legal"]
+        assert timezone.localtime(intake.received_at).replace(tzinfo=None) == dt.datetime(2024, 3, 5, 21, 35)
+        assert intake.victim_birth_date == dt.date(1996, 6, 1)
+
+    @pytest.mark.parametrize(
+        ("field", "bad_value", "message"),
+        [
+            ("victim_phone", "0212345678", "請輸入臺灣手機號碼：09 開頭共 10 碼"),
+            ("victim_national_id", "A123456788", "身分證字號檢查碼不符，請再核對一次。"),
+            ("victim_birth_date", "112.13.40", "日期格式不正確，請輸入民國日期（例：112.10.18）"),
+        ],
+    )
+    def test_an_error_redisplays_the_form_in_chinese_with_everything_typed(
+        self, client, hotline, field, bad_value, message
+    ):
+        client.force_login(hotline)
+        data = call_form(**{field: bad_value})
+        response = client.post(self.url, data)
+        assert response.status_code == 200
+        assert not Intake.objects.exists()
+        html = response.content.decode()
+        assert message in html
+        assert "資料有誤，請依下方標示修正" in html
+        assert response.context["form"].errors[field]
+        # Every typed value is still on the page, the wrong one included, so nothing is asked twice.
+        for name in (
+            "victim_name",
+            "caller_name",
+            "victim_phone",
+            "victim_national_id",
+            "victim_birth_date",
+            "narrative",
+            "wishes_note",
+            "received_at_0",
+            "received_at_1",
+        ):
+            assert data[name] in html, f"{name} was lost"
+        assert re.search(r'value="takedown"[^>]*checked', html), "ticked request was lost"
+
+    def test_a_call_by_someone_else_needs_the_callers_name(self, client, hotline):
+        client.force_login(hotline)
+        response = client.post(self.url, call_form(caller_name=""))
+        assert response.status_code == 200
+        assert "非被害人本人來電時，請填寫來電者姓名或稱呼。" in response.content.decode()
+        assert not Intake.objects.exists()
+
+    @pytest.mark.parametrize("typed", ["112.10.18", "2023-10-18", "民國112年10月18日"])
+    def test_birth_date_accepts_roc_and_iso(self, client, hotline, typed):
+        client.force_login(hotline)
+        response = client.post(self.url, call_form(victim_birth_date=typed))
+        assert response.status_code == 302
+        assert Intake.objects.get().victim_birth_date == dt.date(2023, 10, 18)
+
+    def test_birth_date_in_the_future_is_refused(self, client, hotline):
+        client.force_login(hotline)
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        response = client.post(self.url, call_form(victim_birth_date=tomorrow.isoformat()))
+        assert "出生日期不能晚於今天。" in response.content.decode()
+        assert not Intake.objects.exists()
+
+
+class TestIntakeQueue:
+    def test_lists_pending_intakes_only_and_flags_a_known_victim(self, client, hotline):
+        make_case(actor=hotline, victim_name="已開案者", victim_phone="0912000111")
+        make_intake(actor=hotline, victim_name="再次來電者", victim_phone="0912-000-111")
+        make_intake(actor=hotline, victim_name="新來電者", victim_phone="0988777666")
+        closed = make_intake(actor=hotline, victim_name="不開案者")
+        services.intake_close(actor=hotline, intake=closed, note="僅詢問資訊")
+        client.force_login(hotline)
+        html = client.get(reverse("cases:intake_queue")).content.decode()
+        rows = {name: row for row in table_rows(html) for name in ("再次來電者", "新來電者") if name in row}
+        assert set(rows) == {"再次來電者", "新來電者"}
+        assert "不開案者" not in html and "已開案者" not in html
+        assert "可能為既有案件" in rows["再次來電者"]
+        assert "可能為既有案件" not in rows["新來電者"]
+
+
+class TestIntakeDetail:
+    def test_a_known_phone_offers_to_attach_to_the_existing_case(self, client, hotline):
+        case = make_case(actor=hotline, victim_phone="0912000111")
+        intake = make_intake(actor=hotline, victim_phone="+886912000111")
+        client.force_login(hotline)
+        html = client.get(reverse("cases:intake_detail", args=[intake.pk])).content.decode()
+        assert f"案號 {case.number}" in html
+        assert reverse("cases:intake_attach", args=[intake.pk]) in html
+
+    def test_an_unknown_victim_is_offered_no_attach(self, client, hotline):
+        make_case(actor=hotline, victim_phone="0912000111", victim_national_id="")
+        intake = make_intake(actor=hotline, victim_phone="0988777666", victim_national_id="")
+        client.force_login(hotline)
+        html = client.get(reverse("cases:intake_detail", args=[intake.pk])).content.decode()
+        assert reverse("cases:intake_attach", args=[intake.pk]) not in html
+        assert reverse("cases:intake_accept", args=[intake.pk]) in html
+
+
+class TestIntakeAccept:
+    def test_accepting_opens_a_case_and_redirects_to_dispatch(self, client, hotline):
+        intake = make_intake(actor=hotline, victim_name="開案者")
+        client.force_login(hotline)
+        response = client.post(reverse("cases:intake_accept", args=[intake.pk]))
+        case = Case.objects.get()
+        assert response.status_code == 302
+        assert response.url == reverse("cases:dispatch", args=[case.pk])
+        intake.refresh_from_db()
+        assert (
+            intake.status == Intake.Status.ACCEPTED and intake.case == case and intake.handled_by == hotline
+        )
+        assert case.victim.name == "開案者"
+
+    def test_accepting_a_handled_intake_opens_no_second_case(self, client, hotline):
+        intake = make_intake(actor=hotline)
+        client.force_login(hotline)
+        client.post(reverse("cases:intake_accept", args=[intake.pk]))
+        response = client.post(reverse("cases:intake_accept", args=[intake.pk]), follow=True)
+        assert Case.objects.count() == 1
+        assert response.redirect_chain[-1][0] == reverse("cases:intake_detail", args=[intake.pk])
+        assert "這筆受理紀錄已處理過" in response.content.decode()
+
+
+class TestIntakeAttach:
+    def test_attaching_joins_the_existing_case_without_a_new_one(self, client, hotline, case_of_worker):
+        second = make_intake(actor=hotline, victim_name="同一被害人", narrative="第二次來電補充的內容")
+        client.force_login(hotline)
+        response = client.post(reverse("cases:intake_attach", args=[second.pk]), {"case": case_of_worker.pk})
+        assert response.status_code == 302 and response.url == case_of_worker.get_absolute_url()
+        second.refresh_from_db()
+        assert second.status == Intake.Status.ATTACHED and second.case == case_of_worker
+        assert Case.objects.count() == 1
+
+    @pytest.mark.parametrize("case_value", ["", "not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+    def test_attaching_to_a_missing_or_malformed_case_is_404(self, client, hotline, case_value):
+        intake = make_intake(actor=hotline)
+        client.force_login(hotline)
+        response = client.post(reverse("cases:intake_attach", args=[intake.pk]), {"case": case_value})
+        assert response.status_code == 404
+        intake.refresh_from_db()
+        assert intake.status == Intake.Status.PENDING
+
+
+class TestIntakeClose:
+    def test_closing_requires_a_note(self, client, hotline):
+        intake = make_intake(actor=hotline)
+        client.force_login(hotline)
+        response = client.post(reverse("cases:intake_close", args=[intake.pk]), {"note": ""})
+        assert response.status_code == 200
+        assert "這個欄位是必須的。" in response.content.decode()
+        intake.refresh_from_db()
+        assert intake.status == Intake.Status.PENDING
+
+    def test_closing_with_a_note_closes_and_returns_to_the_queue(self, client, hotline):
+        intake = make_intake(actor=hotline)
+        client.force_login(hotline)
+        response = client.post(
+            reverse("cases:intake_close", args=[intake.pk]), {"note": "被害人暫無意願，已寄送資源簡訊"}
+        )
+        assert response.status_code == 302 and response.url == reverse("cases:intake_queue")
+        intake.refresh_from_db()
+        assert intake.status == Intake.Status.CLOSED
+        assert intake.closed_note == "被害人暫無意願，已寄送資源簡訊"
+        assert not Case.objects.exists()
+
+    def test_closing_a_handled_intake_shows_why_and_changes_nothing(self, client, hotline):
+        intake = make_intake(actor=hotline)
+        services.case_open_from_intake(actor=hotline, intake=intake)
+        client.force_login(hotline)
+        response = client.post(reverse("cases:intake_close", args=[intake.pk]), {"note": "太晚了"})
+        assert response.status_code == 200
+        assert "這筆受理紀錄已處理過" in response.content.decode()
+        intake.refresh_from_db()
+        assert intake.status == Intake.Status.ACCEPTED
+
+
+class TestMyCases:
+    def test_a_worker_sees_only_their_own_cases(self, client, hotline, worker, worker2):
+        mine = make_case(actor=hotline, worker=worker, victim_name="我的被害人")
+        theirs = make_case(actor=hotline, worker=worker2, victim_name="別人的被害人")
+        client.force_login(worker)
+        html = client.get(reverse("cases:my_cases")).content.decode()
+        assert "我的案件" in html
+        assert mine.number in html and "我的被害人" in html
+        assert theirs.number not in html and "別人的被害人" not in html
+
+    def test_supervisor_sees_all_cases_and_can_filter_by_state(self, client, hotline, supervisor, worker):
+        assigned = make_case(actor=hotline, worker=worker)
+        waiting = make_case(actor=hotline)
+        client.force_login(supervisor)
+        html = client.get(reverse("cases:my_cases")).content.decode()
+        assert "全部案件" in html and assigned.number in html and waiting.number in html
+        html = client.get(reverse("cases:my_cases"), {"status": Case.Status.NEW}).content.decode()
+        assert waiting.number in html and assigned.number not in html
+
+
+class TestCaseDetail:
+    def test_the_assigned_worker_sees_what_the_victim_already_told(self, client, hotline, worker):
+        case = make_case(actor=hotline, worker=worker, narrative="第一次來電：影片在論壇被轉貼")
+        second = make_intake(actor=hotline, narrative="第二次來電：對方又在 IG 私訊威脅")
+        services.intake_attach(actor=hotline, intake=second, case=case)
+        client.force_login(worker)
+        html = client.get(case.get_absolute_url()).content.decode()
+        assert "第一次來電：影片在論壇被轉貼" in html
+        assert "第二次來電：對方又在 IG 私訊威脅" in html
+        assert case.victim.name in html
+        # A worker neither dispatches nor reads the audit trail.
+        assert reverse("cases:dispatch", args=[case.pk]) not in html
+        assert reverse("cases:timeline", args=[case.pk]) not in html
+
+    def test_each_view_writes_exactly_one_read_log_row(self, client, case_of_worker, worker):
+        client.force_login(worker)
+        client.get(case_of_worker.get_absolute_url())
+        assert list(CaseReadLog.objects.values_list("case", "user", "view")) == [
+            (case_of_worker.pk, worker.pk, "case_detail")
+        ]
+        client.get(case_of_worker.get_absolute_url())
+        assert CaseReadLog.objects.filter(case=case_of_worker, user=worker).count() == 2
+
+    def test_a_refused_view_writes_no_read_log(self, client, case_of_worker, worker2):
+        client.force_login(worker2)
+        assert client.get(case_of_worker.get_absolute_url()).status_code == 404
+        assert not CaseReadLog.objects.exists()
+
+    def test_the_referral_panel_shows_for_a_referred_case(self, client, hotline, worker, police):
+        from tests.factories import make_referral
+
+        referral = make_referral(police=police, referring_agency="信義分局測試隊")
+        case = services.case_open_from_intake(actor=hotline, intake=referral.intake)
+        services.dispatch_case(actor=hotline, case=case, worker=worker, reason="x")
+        client.force_login(worker)
+        html = client.get(case.get_absolute_url()).content.decode()
+        assert "轉介資訊" in html and "信義分局測試隊" in html
+
+
+class TestCaseDispatch:
+    def test_the_form_dispatches_to_the_chosen_worker(self, client, hotline, worker):
+        case = make_case(actor=hotline)
+        client.force_login(hotline)
+        response = client.post(
+            reverse("cases:dispatch", args=[case.pk]), {"worker": worker.pk, "reason": "住大安區"}
+        )
+        assert response.status_code == 302 and response.url == case.get_absolute_url()
+        case.refresh_from_db()
+        assert case.assigned_worker == worker and case.status == Case.Status.ASSIGNED
+        dispatch = Dispatch.objects.get()
+        assert (dispatch.worker, dispatch.dispatched_by, dispatch.reason) == (worker, hotline, "住大安區")
+
+    def test_a_redispatch_shows_both_rows_on_the_case_page(
+        self, client, hotline, supervisor, worker, worker2
+    ):
+        case = make_case(actor=hotline)
+        client.force_login(hotline)
+        client.post(
+            reverse("cases:dispatch", args=[case.pk]), {"worker": worker.pk, "reason": "首次派案說明"}
+        )
+        client.force_login(supervisor)
+        client.post(
+            reverse("cases:dispatch", args=[case.pk]), {"worker": worker2.pk, "reason": "原社工休假改派"}
+        )
+        html = client.get(case.get_absolute_url()).content.decode()
+        rows = re.findall(r'<li class="border-top py-2">(.*?)</li>', html, flags=re.S)
+        assert len(rows) == 2
+        assert "首次派案說明" in rows[0] and person(worker) in rows[0]
+        assert "原社工休假改派" in rows[1] and person(worker2) in rows[1]
+        assert f"原承辦 {person(worker)}" in rows[1]
+        assert f"承辦社工：{person(worker2)}" in html
+
+    def test_the_form_lists_only_social_workers(self, client, hotline, worker, police):
+        case = make_case(actor=hotline)
+        client.force_login(hotline)
+        html = client.get(reverse("cases:dispatch", args=[case.pk])).content.decode()
+        assert f'value="{worker.pk}"' in html
+        assert f'value="{police.pk}"' not in html
+
+    def test_a_dispatch_without_a_reason_is_redisplayed_and_not_saved(self, client, hotline, worker):
+        case = make_case(actor=hotline)
+        client.force_login(hotline)
+        response = client.post(reverse("cases:dispatch", args=[case.pk]), {"worker": worker.pk, "reason": ""})
+        assert response.status_code == 200
+        assert "這個欄位是必須的。" in response.content.decode()
+        assert not Dispatch.objects.exists()
+
+    def test_dispatching_to_the_current_worker_is_refused(self, client, hotline, case_of_worker, worker):
+        client.force_login(hotline)
+        response = client.post(
+            reverse("cases:dispatch", args=[case_of_worker.pk]), {"worker": worker.pk, "reason": "再派一次"}
+        )
+        assert response.status_code == 200
+        assert "此案已由這位社工承辦。" in response.content.decode()
+        assert Dispatch.objects.count() == 1
+
+
+class TestCaseTimeline:
+    def test_shows_changes_and_reads_with_the_acting_users_name(
+        self, client, hotline, supervisor, worker, worker2
+    ):
+        case = make_case(actor=hotline, worker=worker)
+        client.force_login(worker)
+        client.get(case.get_absolute_url())
+        client.force_login(supervisor)
+        client.post(reverse("cases:dispatch", args=[case.pk]), {"worker": worker2.pk, "reason": "改派"})
+        html = client.get(reverse("cases:timeline", args=[case.pk])).content.decode()
+        rows = table_rows(html)[1:]  # skip the header row
+
+        def has_row(user, action, subject, fields=None):
+            cells = [f"<td>{person(user)}</td>", f"<td>{action}</td>", f"<td>{subject}</td>"]
+            return any(all(c in row for c in cells) and (fields is None or fields in row) for row in rows)
+
+        assert has_row(worker, "閱覽", "案件頁面")
+        assert has_row(hotline, "新增", "案件")
+        assert has_row(hotline, "新增", "派案")
+        assert has_row(supervisor, "新增", "派案")
+        assert has_row(supervisor, "修改", "案件", fields="承辦社工")
+        assert not has_row(supervisor, "閱覽", "案件頁面")  # a POST to dispatch is not a read
+        # Field names only, never the values.
+        assert "改派" not in "".join(rows)
+        assert case.victim.name not in html
+
+
+class TestOverview:
+    def test_shows_the_queue_and_each_workers_caseload(self, client, hotline, supervisor, worker, worker2):
+        make_case(actor=hotline, worker=worker)
+        make_case(actor=hotline, worker=worker)
+        make_intake(actor=hotline)
+        client.force_login(supervisor)
+        response = client.get(reverse("cases:overview"))
+        assert response.context["pending_intakes"] == 1
+        loads = {w.pk: w.open_cases for w in response.context["workers"]}
+        assert loads == {worker.pk: 2, worker2.pk: 0}
+        html = response.content.decode()
+        assert any(person(worker) in row and ">2<" in row for row in table_rows(html))
