@@ -1,0 +1,247 @@
+"""The busiest pages make the same number of queries with N rows behind them as with 3N.
+
+Each count is pinned, so an N+1 (or any new query) shows up as a failure listing the queries.
+The same pins are what `manage.py bench` reports at 100k cases (docs/benchmarks.md).
+"""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from cases import services
+from cases.models import Case
+from cases.roles import Role
+from tests.factories import make_case, make_intake, make_referral, make_user
+
+pytestmark = pytest.mark.django_db
+
+N = 4
+
+# Queries per request. Every page starts with the same four: session, user, and the user's own and
+# group permissions (or the user's groups, for pages gated by role).
+QUERIES = {
+    # + groups (role check) + count + page of cases with victim and worker joined
+    "worker: my cases": 7,
+    "supervisor: all cases": 7,
+    # + count + page of intakes + ONE victim lookup for all match flags + groups (navigation)
+    "hotline: intake queue": 8,
+    # + counts by state + pending count + workers with caseloads + recent cases + groups (navigation)
+    "supervisor: overview": 9,
+    # + groups + the case + read-log insert + intakes + dispatches + referral panel
+    "worker: case detail": 10,
+    # + groups + count + page of referrals with intake and case joined
+    "police: my referrals": 7,
+}
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def _close(case: Case) -> None:
+    # There is no close-case service yet; a closed state is all these pages need.
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
+
+
+class TestWorkerCaseList:
+    url = reverse("cases:my_cases")
+
+    def _add(self, n, *, hotline, supervisor, worker, worker2):
+        for i in range(n):
+            case = make_case(actor=hotline, worker=worker)
+            if i % 2:  # redispatched to the worker from a colleague
+                other = make_case(actor=hotline, worker=worker2)
+                services.dispatch_case(actor=supervisor, case=other, worker=worker, reason="原社工休假")
+            if i % 3 == 0:
+                _close(case)
+            make_case(actor=hotline, worker=worker2)  # not in the worker's scope
+
+    def test_worker_list_query_count_does_not_grow(
+        self, client, hotline, supervisor, worker, worker2, django_assert_num_queries
+    ):
+        client.force_login(worker)
+        people = {"hotline": hotline, "supervisor": supervisor, "worker": worker, "worker2": worker2}
+        self._add(N, **people)
+        with django_assert_num_queries(QUERIES["worker: my cases"]):
+            small = _get(client, self.url)
+        self._add(2 * N, **people)
+        with django_assert_num_queries(QUERIES["worker: my cases"]):
+            large = _get(client, self.url)
+        assert large.context["page"].paginator.count == 3 * small.context["page"].paginator.count > 0
+
+    def test_supervisor_list_of_all_cases_query_count_does_not_grow(
+        self, client, hotline, supervisor, worker, worker2, django_assert_num_queries
+    ):
+        client.force_login(supervisor)
+        people = {"hotline": hotline, "supervisor": supervisor, "worker": worker, "worker2": worker2}
+        self._add(N, **people)
+        make_case(actor=hotline)  # not yet dispatched
+        with django_assert_num_queries(QUERIES["supervisor: all cases"]):
+            small = _get(client, self.url)
+        self._add(2 * N, **people)
+        with django_assert_num_queries(QUERIES["supervisor: all cases"]):
+            large = _get(client, self.url)
+        assert large.context["page"].paginator.count > 2 * small.context["page"].paginator.count
+
+
+class TestIntakeQueue:
+    url = reverse("cases:intake_queue")
+
+    def _add(self, n, *, hotline):
+        """n pending intakes; half are repeat contacts of a victim who already has a case."""
+        for i in range(n):
+            if i % 2:
+                make_intake(actor=hotline)
+                continue
+            victim = make_case(actor=hotline).victim
+            # Alternate the identifier the repeat caller gives, so both blind indexes are exercised.
+            identifiers = {"victim_phone": "", "victim_national_id": ""}
+            if i % 4:
+                identifiers["victim_phone"] = victim.phone
+            else:
+                identifiers["victim_national_id"] = victim.national_id
+            make_intake(actor=hotline, **identifiers)
+
+    def test_query_count_does_not_grow_and_match_flags_take_one_query(
+        self, client, hotline, django_assert_num_queries
+    ):
+        client.force_login(hotline)
+        self._add(N, hotline=hotline)
+        with django_assert_num_queries(QUERIES["hotline: intake queue"]) as small_queries:
+            small = _get(client, self.url)
+        self._add(2 * N, hotline=hotline)
+        with django_assert_num_queries(QUERIES["hotline: intake queue"]) as large_queries:
+            large = _get(client, self.url)
+
+        assert [matched for _, matched in small.context["rows"]].count(True) == N // 2
+        assert [matched for _, matched in large.context["rows"]].count(True) == 3 * N // 2
+        for captured in (small_queries, large_queries):
+            victim_lookups = [q for q in captured.captured_queries if '"cases_victim"' in q["sql"]]
+            assert len(victim_lookups) == 1
+
+
+class TestSupervisorOverview:
+    url = reverse("cases:overview")
+
+    def _add(self, n, *, hotline, first_worker: int):
+        """Cases in every state spread over n new workers, plus pending intakes."""
+        for k in range(first_worker, first_worker + n):
+            worker = make_user(f"worker-{k}", Role.SOCIAL_WORKER, first_name="社工", last_name=str(k))
+            make_case(actor=hotline, worker=worker)
+            _close(make_case(actor=hotline, worker=worker))
+            make_case(actor=hotline)
+            make_intake(actor=hotline)
+
+    def test_query_count_does_not_grow_with_cases_or_workers(
+        self, client, hotline, supervisor, django_assert_num_queries
+    ):
+        client.force_login(supervisor)
+        self._add(N, hotline=hotline, first_worker=0)
+        with django_assert_num_queries(QUERIES["supervisor: overview"]):
+            small = _get(client, self.url)
+        self._add(2 * N, hotline=hotline, first_worker=N)
+        with django_assert_num_queries(QUERIES["supervisor: overview"]):
+            large = _get(client, self.url)
+        assert len(large.context["workers"]) == 3 * len(small.context["workers"]) == 3 * N
+        assert large.context["pending_intakes"] == 3 * N
+        assert dict((v, c) for _, c, v in large.context["status_counts"]) == {
+            "new": 3 * N,
+            "assigned": 3 * N,
+            "closed": 3 * N,
+        }
+
+
+class TestCaseDetail:
+    def _add(self, n, *, case, hotline, worker, worker2, police):
+        """n more contacts (calls and police referrals) attached, and n more dispatches."""
+        for i in range(n):
+            if i % 2:
+                intake = make_intake(actor=hotline, victim_phone=case.victim.phone)
+            else:
+                intake = make_referral(police=police, victim_phone=case.victim.phone).intake
+            services.intake_attach(actor=hotline, intake=intake, case=case)
+            # Away and back, so the worker keeps the case: two dispatch rows with previous workers.
+            services.dispatch_case(actor=hotline, case=case, worker=worker2, reason="代理")
+            services.dispatch_case(actor=hotline, case=case, worker=worker, reason="銷假")
+
+    def test_query_count_does_not_grow_with_contacts_dispatches_or_referrals(
+        self, client, hotline, worker, worker2, police, django_assert_num_queries
+    ):
+        client.force_login(worker)
+        case = make_case(actor=hotline, worker=worker)
+        people = {"hotline": hotline, "worker": worker, "worker2": worker2, "police": police}
+        self._add(N, case=case, **people)
+        with django_assert_num_queries(QUERIES["worker: case detail"]):
+            small = _get(client, case.get_absolute_url())
+        self._add(2 * N, case=case, **people)
+        with django_assert_num_queries(QUERIES["worker: case detail"]):
+            large = _get(client, case.get_absolute_url())
+        assert len(large.context["intakes"]) == 1 + 3 * N and len(small.context["intakes"]) == 1 + N
+        assert len(large.context["dispatches"]) == 1 + 6 * N
+        ((_, panel),) = large.context["panels"]
+        assert len(panel["referrals"]) == 3 * N // 2
+
+
+class TestReferralList:
+    url = reverse("referrals:list")
+
+    def _add(self, n, *, hotline, worker, police, police2):
+        """Referrals in every shared state (pending, closed, waiting for dispatch, assigned, case closed)."""
+        for i in range(n):
+            referral = make_referral(police=police)
+            make_referral(police=police2)  # another officer's: not in scope
+            step = i % 5
+            if step == 1:
+                services.intake_close(actor=hotline, intake=referral.intake, note="僅諮詢")
+            elif step >= 2:
+                case = services.case_open_from_intake(actor=hotline, intake=referral.intake)
+                if step >= 3:
+                    services.dispatch_case(actor=hotline, case=case, worker=worker, reason="派案")
+                if step == 4:
+                    _close(case)
+
+    def test_police_list_query_count_does_not_grow(
+        self, client, hotline, worker, police, police2, django_assert_num_queries
+    ):
+        client.force_login(police)
+        people = {"hotline": hotline, "worker": worker, "police": police, "police2": police2}
+        self._add(N + 1, **people)  # N + 1 = 5 covers every state once
+        with django_assert_num_queries(QUERIES["police: my referrals"]):
+            small = _get(client, self.url)
+        self._add(2 * (N + 1), **people)
+        with django_assert_num_queries(QUERIES["police: my referrals"]):
+            large = _get(client, self.url)
+        assert (
+            large.context["page"].paginator.count == 3 * small.context["page"].paginator.count == 3 * (N + 1)
+        )
+        assert len({r.shared_status for r in large.context["page"].object_list}) == 5
+
+
+class TestBenchCommand:
+    """The benchmark measures the same counts on its bulk-seeded data, at one and three times the volume."""
+
+    def test_bench_counts_match_the_pins_and_do_not_grow(self):
+        from bench import run, seed
+
+        users = seed.ensure_users(workers=3, police=2)
+        seed.seed(users=users, cases=60, batch_size=25, log=lambda _: None)
+        small = {r.page: r.queries for r in run.run(users, requests=2, log=lambda _: None)}
+        seed.seed(users=users, cases=120, batch_size=50, rng_seed=7, log=lambda _: None)
+        large = {r.page: r.queries for r in run.run(users, requests=2, log=lambda _: None)}
+        assert Case.objects.count() == 180
+        assert small == large == {page: [count, count] for page, count in QUERIES.items()}
+
+    def test_refuses_a_database_not_named_for_benchmarks(self):
+        with pytest.raises(CommandError, match="bench"):
+            call_command("bench", cases=10, requests=1, stdout=io.StringIO(), stderr=io.StringIO())
+
+    def test_refuses_a_database_that_already_holds_cases_unless_reusing(self, hotline):
+        make_case(actor=hotline)
+        with pytest.raises(CommandError, match="--reuse"):
+            call_command(
+                "bench", cases=10, requests=1, any_database=True, stdout=io.StringIO(), stderr=io.StringIO()
+            )
