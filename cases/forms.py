@@ -17,11 +17,17 @@ class VictimIdentifiersMixin(forms.Form):
 
     victim_name = forms.CharField(label="被害人姓名（或稱呼）", max_length=100)
     victim_phone = forms.CharField(
-        label="被害人手機", max_length=30, required=False, validators=[validate_tw_mobile],
+        label="被害人手機",
+        max_length=30,
+        required=False,
+        validators=[validate_tw_mobile],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     victim_national_id = forms.CharField(
-        label="被害人身分證字號", max_length=12, required=False, validators=[validate_national_id],
+        label="被害人身分證字號",
+        max_length=12,
+        required=False,
+        validators=[validate_national_id],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     victim_birth_date = ROCDateField(label="被害人出生日期", required=False)
@@ -40,7 +46,9 @@ class CallIntakeForm(VictimIdentifiersMixin):
     """Guideline 1-2: a hotline call."""
 
     received_at = ROCDateTimeField(label="來電時間")
-    channel = forms.ChoiceField(label="管道", choices=[c for c in Intake.Channel.choices if c[0] != "referral_form"])
+    channel = forms.ChoiceField(
+        label="管道", choices=[c for c in Intake.Channel.choices if c[0] != "referral_form"]
+    )
     caller_relation = forms.ChoiceField(label="來電者身分", choices=Intake.CallerRelation.choices)
     caller_name = forms.CharField(label="來電者姓名（非本人來電時）", max_length=100, required=False)
     requests = forms.MultipleChoiceField(
@@ -49,9 +57,13 @@ class CallIntakeForm(VictimIdentifiersMixin):
     immediate_danger = forms.ChoiceField(
         label="是否有立即人身安全危險（每次接觸都要詢問）", choices=[("", "請選擇")] + Intake.Danger.choices
     )
-    narrative = forms.CharField(label="案情概述（被害人已陳述的內容，之後不再重複詢問）", widget=forms.Textarea(attrs={"rows": 6}))
+    narrative = forms.CharField(
+        label="案情概述（被害人已陳述的內容，之後不再重複詢問）", widget=forms.Textarea(attrs={"rows": 6})
+    )
     services_offered = forms.MultipleChoiceField(
-        label="已提供服務（指引 1-2）", choices=ServiceOffered.choices, required=False,
+        label="已提供服務（指引 1-2）",
+        choices=ServiceOffered.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     wishes = forms.ChoiceField(label="被害人意願", choices=Intake.Wishes.choices)
@@ -63,7 +75,11 @@ class CallIntakeForm(VictimIdentifiersMixin):
             self.initial.setdefault("received_at", timezone.now())
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("來電", Row(Column("received_at"), Column("channel")), Row(Column("caller_relation"), Column("caller_name"))),
+            Fieldset(
+                "來電",
+                Row(Column("received_at"), Column("channel")),
+                Row(Column("caller_relation"), Column("caller_name")),
+            ),
             Fieldset(
                 "被害人",
                 Row(Column("victim_name"), Column("victim_birth_date")),
@@ -113,11 +129,17 @@ class DispatchForm(forms.Form):
 class VictimForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=100)
     phone = forms.CharField(
-        label="手機號碼", max_length=30, required=False, validators=[validate_tw_mobile],
+        label="手機號碼",
+        max_length=30,
+        required=False,
+        validators=[validate_tw_mobile],
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     national_id = forms.CharField(
-        label="身分證字號", max_length=12, required=False, validators=[validate_national_id],
+        label="身分證字號",
+        max_length=12,
+        required=False,
+        validators=[validate_national_id],
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     birth_date = ROCDateField(label="出生日期", required=False)

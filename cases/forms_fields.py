@@ -65,7 +65,12 @@ class ROCDateTimeField(forms.SplitDateTimeField):
             widgets=[
                 ROCDateInput(attrs={"aria-label": "日期", "class": inline}),
                 forms.TextInput(
-                    attrs={"placeholder": "HH:MM", "inputmode": "numeric", "aria-label": "時間（時:分）", "class": inline}
+                    attrs={
+                        "placeholder": "HH:MM",
+                        "inputmode": "numeric",
+                        "aria-label": "時間（時:分）",
+                        "class": inline,
+                    }
                 ),
             ]
         )

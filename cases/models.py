@@ -94,6 +94,9 @@ class CaseNumberCounter(models.Model):
     roc_year = models.PositiveIntegerField(primary_key=True)
     last_number = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.roc_year}: {self.last_number}"
+
 
 class Intake(models.Model):
     """Guideline 1: a hotline call or a referral form (轉介表) waiting in, or handled from, the queue."""
@@ -144,7 +147,9 @@ class Intake(models.Model):
     caller_name = EncryptedCharField("來電者姓名", max_length=100, blank=True)
     victim_name = EncryptedCharField("被害人姓名", max_length=100)
     victim_phone = EncryptedCharField("被害人手機", max_length=30, blank=True)
-    victim_phone_index = models.CharField("手機比對碼", max_length=64, blank=True, db_index=True, editable=False)
+    victim_phone_index = models.CharField(
+        "手機比對碼", max_length=64, blank=True, db_index=True, editable=False
+    )
     victim_national_id = EncryptedCharField("被害人身分證字號", max_length=10, blank=True)
     victim_national_id_index = models.CharField(
         "身分證比對碼", max_length=64, blank=True, db_index=True, editable=False
@@ -152,7 +157,9 @@ class Intake(models.Model):
     victim_birth_date = EncryptedDateField("被害人出生日期", null=True, blank=True)
     requests = models.JSONField("來電需求", default=list, blank=True)
     services_offered = models.JSONField("已提供服務", default=list, blank=True)
-    wishes = models.CharField("被害人意願", max_length=20, choices=Wishes.choices, default=Wishes.WANTS_SERVICE)
+    wishes = models.CharField(
+        "被害人意願", max_length=20, choices=Wishes.choices, default=Wishes.WANTS_SERVICE
+    )
     wishes_note = EncryptedTextField("意願說明", blank=True)
     immediate_danger = models.CharField(
         "立即人身安全危險", max_length=10, choices=Danger.choices, default=Danger.UNKNOWN
@@ -168,7 +175,12 @@ class Intake(models.Model):
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="處理人員"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="處理人員",
     )
     handled_at = models.DateTimeField("處理時間", null=True, blank=True)
     history = HistoricalRecords()
@@ -215,6 +227,9 @@ class Dispatch(models.Model):
         verbose_name_plural = "派案紀錄"
         ordering = ["dispatched_at"]
 
+    def __str__(self) -> str:
+        return f"派案 {self.dispatched_at:%Y-%m-%d %H:%M}"
+
 
 class CaseReadLog(models.Model):
     """Who opened which case page, and when (DOMAIN §2.5)."""
@@ -228,3 +243,6 @@ class CaseReadLog(models.Model):
         verbose_name = "案件閱覽紀錄"
         verbose_name_plural = "案件閱覽紀錄"
         indexes = [models.Index(fields=["case", "read_at"], name="readlog_case_time")]
+
+    def __str__(self) -> str:
+        return f"閱覽 {self.read_at:%Y-%m-%d %H:%M}"

@@ -31,14 +31,23 @@ def has_role(user, *roles: str) -> bool:
 # Permissions of each role; the migration creates the groups from this, tests re-sync after a flush.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HOTLINE: [
-        "cases.view_case", "cases.view_all_cases", "cases.process_intake", "cases.dispatch_case",
-        "referrals.add_referral", "referrals.view_referral",
+        "cases.view_case",
+        "cases.view_all_cases",
+        "cases.process_intake",
+        "cases.dispatch_case",
+        "referrals.add_referral",
+        "referrals.view_referral",
     ],
     Role.SOCIAL_WORKER: ["cases.view_case"],
     Role.POLICE: ["referrals.add_referral", "referrals.view_referral"],
     Role.SUPERVISOR: [
-        "cases.view_case", "cases.view_all_cases", "cases.process_intake", "cases.dispatch_case",
-        "cases.view_unit_overview", "cases.view_audit_trail", "referrals.view_referral",
+        "cases.view_case",
+        "cases.view_all_cases",
+        "cases.process_intake",
+        "cases.dispatch_case",
+        "cases.view_unit_overview",
+        "cases.view_audit_trail",
+        "referrals.view_referral",
     ],
     # Administrators manage accounts and catalogues, not case content.
     Role.ADMIN: ["auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group"],

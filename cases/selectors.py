@@ -46,7 +46,11 @@ def can_edit_case(user, case: Case) -> bool:
 
 
 def intake_queue() -> QuerySet[Intake]:
-    return Intake.objects.filter(status=Intake.Status.PENDING).select_related("created_by").order_by("received_at")
+    return (
+        Intake.objects.filter(status=Intake.Status.PENDING)
+        .select_related("created_by")
+        .order_by("received_at")
+    )
 
 
 def intake_for_user(user, pk) -> Intake:

@@ -126,7 +126,10 @@ def intake_attach(*, actor, intake: Intake, case: Case) -> Case:
         victim.phone, victim.phone_index = intake.victim_phone, intake.victim_phone_index
         filled += ["phone", "phone_index"]
     if intake.victim_national_id and not victim.national_id:
-        victim.national_id, victim.national_id_index = intake.victim_national_id, intake.victim_national_id_index
+        victim.national_id, victim.national_id_index = (
+            intake.victim_national_id,
+            intake.victim_national_id_index,
+        )
         filled += ["national_id", "national_id_index"]
     if filled:
         _save(victim, actor=actor, update_fields=filled)
@@ -165,7 +168,11 @@ def dispatch_case(*, actor, case: Case, worker, reason: str) -> Dispatch:
     if case.assigned_worker_id == worker.pk:
         raise ValidationError({"worker": "此案已由這位社工承辦。"})
     dispatch = Dispatch(
-        case=case, worker=worker, previous_worker=case.assigned_worker, reason=reason.strip(), dispatched_by=actor
+        case=case,
+        worker=worker,
+        previous_worker=case.assigned_worker,
+        reason=reason.strip(),
+        dispatched_by=actor,
     )
     _save(dispatch, actor=actor)
     case.assigned_worker = worker
@@ -199,7 +206,13 @@ def victim_update(
         victim,
         actor=actor,
         update_fields=[
-            "name", "phone", "phone_index", "national_id", "national_id_index", "address", "birth_date",
+            "name",
+            "phone",
+            "phone_index",
+            "national_id",
+            "national_id_index",
+            "address",
+            "birth_date",
             "sms_consent",
         ],
     )

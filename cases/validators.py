@@ -11,9 +11,32 @@ from cases.privacy import normalise_national_id, normalise_phone
 
 # Letter codes of the national ID / resident certificate checksum (內政部 letter table).
 _LETTER_VALUES = {
-    "A": 10, "B": 11, "C": 12, "D": 13, "E": 14, "F": 15, "G": 16, "H": 17, "I": 34, "J": 18,
-    "K": 19, "L": 20, "M": 21, "N": 22, "O": 35, "P": 23, "Q": 24, "R": 25, "S": 26, "T": 27,
-    "U": 28, "V": 29, "W": 32, "X": 30, "Y": 31, "Z": 33,
+    "A": 10,
+    "B": 11,
+    "C": 12,
+    "D": 13,
+    "E": 14,
+    "F": 15,
+    "G": 16,
+    "H": 17,
+    "I": 34,
+    "J": 18,
+    "K": 19,
+    "L": 20,
+    "M": 21,
+    "N": 22,
+    "O": 35,
+    "P": 23,
+    "Q": 24,
+    "R": 25,
+    "S": 26,
+    "T": 27,
+    "U": 28,
+    "V": 29,
+    "W": 32,
+    "X": 30,
+    "Y": 31,
+    "Z": 33,
 }
 _ID_SHAPE = re.compile(r"^[A-Z][1289]\d{8}$")
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 1)
@@ -52,5 +75,6 @@ def validate_tw_mobile(value: str) -> None:
         raise ValidationError(_("手機號碼只能包含數字，例如 0912-345-678。"), code="phone_chars")
     if not is_valid_tw_mobile(value):
         raise ValidationError(
-            _("請輸入臺灣手機號碼：09 開頭共 10 碼（例如 0912-345-678），或 +886 9 開頭。"), code="phone_shape"
+            _("請輸入臺灣手機號碼：09 開頭共 10 碼（例如 0912-345-678），或 +886 9 開頭。"),
+            code="phone_shape",
         )

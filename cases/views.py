@@ -65,7 +65,9 @@ def intake_new_call(request):
     form = CallIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            intake = services.intake_record(actor=request.user, source=Intake.Source.CALL, **form.cleaned_data)
+            intake = services.intake_record(
+                actor=request.user, source=Intake.Source.CALL, **form.cleaned_data
+            )
         except ValidationError as exc:
             _form_errors_from(exc, form)
         else:
@@ -217,7 +219,9 @@ def case_dispatch(request, pk):
 @require_GET
 def case_timeline(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    return render(request, "cases/case_timeline.html", {"case": case, "events": selectors.case_timeline(case)})
+    return render(
+        request, "cases/case_timeline.html", {"case": case, "events": selectors.case_timeline(case)}
+    )
 
 
 @login_required
@@ -226,4 +230,3 @@ def case_timeline(request, pk):
 def overview(request):
     recent = selectors.cases_visible_to(request.user).select_related("victim").order_by("-opened_at")[:20]
     return render(request, "cases/overview.html", {**selectors.unit_overview(), "recent": recent})
-

@@ -9,6 +9,8 @@ import calendar
 import datetime as dt
 from collections.abc import Container
 
+from cases.rocdate import format_roc
+
 COMPLAINT_PERIOD_MONTHS = 6  # Code of Criminal Procedure art. 237
 
 
@@ -69,7 +71,4 @@ def complaint_deadline_note(deadline: dt.date, holidays: Container[dt.date]) -> 
     if not is_rest_day(deadline, holidays):
         return ""
     shifted = next_working_day(deadline, holidays)
-    return (
-        f"期間末日為例假日；依民法第122條或可延至 {shifted.year - 1911}.{shifted.month:02d}.{shifted.day:02d}，"
-        "但實務見解不一，請以原末日為準提出告訴。"
-    )
+    return f"期間末日為例假日；依民法第122條或可延至 {format_roc(shifted)}，但實務見解不一，請以原末日為準提出告訴。"

@@ -25,14 +25,20 @@ class ReferralForm(VictimIdentifiersMixin):
     immediate_danger = forms.ChoiceField(
         label="是否有立即人身安全危險（每次接觸都要詢問）", choices=[("", "請選擇")] + Intake.Danger.choices
     )
-    narrative = forms.CharField(label="案情概述（被害人已陳述的內容，避免重複詢問）", widget=forms.Textarea(attrs={"rows": 6}))
+    narrative = forms.CharField(
+        label="案情概述（被害人已陳述的內容，避免重複詢問）", widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def __init__(self, *args, police: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.police = police
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset("轉介單位", Row(Column("referring_agency")), Row(Column("contact_person"), Column("contact_phone"))),
+            Fieldset(
+                "轉介單位",
+                Row(Column("referring_agency")),
+                Row(Column("contact_person"), Column("contact_phone")),
+            ),
             Fieldset(
                 "被害人",
                 Row(Column("victim_name"), Column("victim_birth_date")),
@@ -53,6 +59,7 @@ class ReferralForm(VictimIdentifiersMixin):
         data = super().clean()
         if self.police and not data.get("police_asked_about_social_worker"):
             self.add_error(
-                "police_asked_about_social_worker", "員警受理案件時應主動詢問被害人是否需要轉介社工，請確認後勾選。"
+                "police_asked_about_social_worker",
+                "員警受理案件時應主動詢問被害人是否需要轉介社工，請確認後勾選。",
             )
         return data

@@ -34,7 +34,9 @@ class Referral(models.Model):
     )
     contact_person = models.CharField("聯絡人（承辦人）", max_length=50)
     contact_phone = models.CharField("聯絡電話", max_length=30)
-    police_asked_about_social_worker = models.BooleanField("員警已主動詢問被害人是否需轉介社工", default=False)
+    police_asked_about_social_worker = models.BooleanField(
+        "員警已主動詢問被害人是否需轉介社工", default=False
+    )
     victim_wants_social_worker = models.CharField(
         "被害人轉介社工意願",
         max_length=10,

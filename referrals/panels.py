@@ -15,5 +15,7 @@ def _timeline(case):
     return history_events(Referral.history.filter(intake__case=case), "轉介表", Referral)
 
 
-register_case_panel(CasePanel(title="轉介資訊", template="referrals/_case_panel.html", context=_context, order=10))
+register_case_panel(
+    CasePanel(title="轉介資訊", template="referrals/_case_panel.html", context=_context, order=10)
+)
 register_timeline_source(_timeline)

@@ -33,7 +33,9 @@ def referral_submit(
         source=Intake.Source.REFERRAL,
         source_organisation=referring_agency,
         channel=Intake.Channel.REFERRAL_FORM,
-        caller_relation=Intake.CallerRelation.POLICE if submitted_by_referrer else Intake.CallerRelation.PROFESSIONAL,
+        caller_relation=Intake.CallerRelation.POLICE
+        if submitted_by_referrer
+        else Intake.CallerRelation.PROFESSIONAL,
         victim_name=victim_name,
         victim_phone=victim_phone,
         victim_national_id=victim_national_id,

@@ -22,9 +22,9 @@ def test_same_phone_in_another_format_matches_the_existing_case(hotline):
 def test_same_national_id_matches_whatever_the_case_of_letters(hotline):
     case = make_case(actor=hotline, victim_phone="", victim_national_id="A123456789")
     second = make_intake(actor=hotline, victim_phone="", victim_national_id="a123456789")
-    assert list(selectors.matching_cases(phone_index="", national_id_index=second.victim_national_id_index)) == [
-        case
-    ]
+    assert list(
+        selectors.matching_cases(phone_index="", national_id_index=second.victim_national_id_index)
+    ) == [case]
 
 
 def test_a_different_person_does_not_match(hotline):

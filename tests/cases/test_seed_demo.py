@@ -18,8 +18,14 @@ def test_creates_the_demo_users_and_cases_in_several_states(settings):
     settings.DEBUG = True
     settings.DEMO_PASSWORD = "a-demo-password"
     call_command("seed_demo")
-    for username, group in [("hotline", "hotline"), ("worker", "social_worker"), ("worker2", "social_worker"),
-                            ("police", "police"), ("supervisor", "supervisor"), ("admin", "admin")]:
+    for username, group in [
+        ("hotline", "hotline"),
+        ("worker", "social_worker"),
+        ("worker2", "social_worker"),
+        ("police", "police"),
+        ("supervisor", "supervisor"),
+        ("admin", "admin"),
+    ]:
         user = authenticate(username=username, password="a-demo-password")
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [group]

@@ -16,8 +16,14 @@ class TestVictimEdit:
         client.force_login(worker)
         response = client.post(
             self.url(case),
-            {"name": "林小姐", "phone": "0922-000-111", "national_id": "a123456789", "birth_date": "85.03.04",
-             "address": "臺北市中正區某路1號", "sms_consent": "on"},
+            {
+                "name": "林小姐",
+                "phone": "0922-000-111",
+                "national_id": "a123456789",
+                "birth_date": "85.03.04",
+                "address": "臺北市中正區某路1號",
+                "sms_consent": "on",
+            },
         )
         assert response.status_code == 302
         victim = case.victim
@@ -32,7 +38,13 @@ class TestVictimEdit:
         case = make_case(actor=hotline, worker=worker)
         client.force_login(worker)
         response = client.post(
-            self.url(case), {"name": "林小姐", "phone": "12345", "address": "臺北市中正區某路1號", "birth_date": "2999-01-01"}
+            self.url(case),
+            {
+                "name": "林小姐",
+                "phone": "12345",
+                "address": "臺北市中正區某路1號",
+                "birth_date": "2999-01-01",
+            },
         )
         assert response.status_code == 200
         html = response.content.decode()
@@ -50,4 +62,6 @@ class TestVictimEdit:
         case = make_case(actor=hotline, worker=worker)
         client.force_login(worker)
         client.get(self.url(case))
-        assert list(CaseReadLog.objects.filter(case=case).values_list("user", "view")) == [(worker.pk, "victim_edit")]
+        assert list(CaseReadLog.objects.filter(case=case).values_list("user", "view")) == [
+            (worker.pk, "victim_edit")
+        ]

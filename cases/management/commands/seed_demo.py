@@ -33,7 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("seed_demo only runs with DEBUG on: it creates accounts with a known password.")
+            raise CommandError(
+                "seed_demo only runs with DEBUG on: it creates accounts with a known password."
+            )
         if not settings.DEMO_PASSWORD:
             raise CommandError("Set DEMO_PASSWORD.")
         users = self._users()
@@ -41,13 +43,17 @@ class Command(BaseCommand):
             self.stdout.write("Demo users ready; cases already present, none added.")
             return
         self._cases(users)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Users: {', '.join(u for u, *_ in DEMO_USERS)}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Users: {', '.join(u for u, *_ in DEMO_USERS)}")
+        )
 
     def _users(self) -> dict:
         User = get_user_model()
         users = {}
         for username, first, last, role in DEMO_USERS:
-            user, _ = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
             user.set_password(settings.DEMO_PASSWORD)
             user.is_staff = role == Role.ADMIN
             user.save()
@@ -86,7 +92,9 @@ class Command(BaseCommand):
                     received_at=received,
                     victim_name=fictional_name(rng),
                     victim_phone=fictional_mobile(rng),
-                    victim_birth_date=dt.date(1990 + rng.randint(0, 12), rng.randint(1, 12), rng.randint(1, 28)),
+                    victim_birth_date=dt.date(
+                        1990 + rng.randint(0, 12), rng.randint(1, 12), rng.randint(1, 28)
+                    ),
                     narrative=rng.choice(STORIES),
                     requests=rng.sample(CallerRequest.values, 2),
                     services_offered=[ServiceOffered.EXPLAIN, ServiceOffered.COMPLAINT_DEADLINE],
