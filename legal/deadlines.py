@@ -71,4 +71,7 @@ def complaint_deadline_note(deadline: dt.date, holidays: Container[dt.date]) -> 
     if not is_rest_day(deadline, holidays):
         return ""
     shifted = next_working_day(deadline, holidays)
-    return f"期間末日為例假日；依民法第122條或可延至 {format_roc(shifted)}，但實務見解不一，請以原末日為準提出告訴。"
+    return (
+        f"期間末日為例假日；依民法第122條或可延至 {format_roc(shifted)}，"
+        "但實務見解不一，請以原末日為準提出告訴。"
+    )
