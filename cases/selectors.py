@@ -134,7 +134,7 @@ class TimelineEvent:
     fields: tuple[str, ...] = ()
 
 
-_READ_VIEWS = {"case_detail": "案件頁面", "victim_edit": "被害人資料編輯頁"}
+_READ_VIEWS = {"case_detail": "案件頁面", "victim_edit": "被害人資料編輯頁", "intake_detail": "受理紀錄頁"}
 _HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 

@@ -81,6 +81,8 @@ def intake_new_call(request):
 @require_GET
 def intake_detail(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
+    if intake.case_id:
+        log_case_read(user=request.user, case=intake.case, view="intake_detail")  # it shows the case's intake
     matches = []
     if intake.status == Intake.Status.PENDING:
         matches = list(

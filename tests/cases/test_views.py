@@ -179,6 +179,18 @@ class TestIntakeDetail:
         assert reverse("cases:intake_attach", args=[intake.pk]) not in html
         assert reverse("cases:intake_accept", args=[intake.pk]) in html
 
+    def test_an_intake_of_a_case_is_logged_as_a_read_of_that_case(self, client, hotline, supervisor):
+        pending = make_intake(actor=hotline)
+        case = make_case(actor=hotline)
+        handled = case.intakes.get()
+        client.force_login(supervisor)
+        client.get(reverse("cases:intake_detail", args=[pending.pk]))
+        assert not CaseReadLog.objects.exists()
+        client.get(reverse("cases:intake_detail", args=[handled.pk]))
+        assert list(CaseReadLog.objects.values_list("case", "user", "view")) == [
+            (case.pk, supervisor.pk, "intake_detail")
+        ]
+
 
 class TestIntakeAccept:
     def test_accepting_opens_a_case_and_redirects_to_dispatch(self, client, hotline):
