@@ -158,7 +158,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs, all in one place. Every job is idempotent, so a missed or doubled beat is harmless.
+CELERY_BEAT_SCHEDULE: dict = {
+    "deadline-reminders": {"task": "cases.tasks.send_deadline_reminders", "schedule": 30 * 60},
+}
+
+# Deadline reminders go out this many days before the due date (0 = on the day).
+DEADLINE_REMINDER_DAYS = env.list("DEADLINE_REMINDER_DAYS", cast=int, default=[30, 14, 7, 3, 1, 0])
 
 # SMS: "console" prints, "file" writes to SMS_FILE_PATH (tests).
 SMS_BACKEND = env("SMS_BACKEND", default="console")

@@ -1,0 +1,144 @@
+"""The deadline tracker: one row per source and kind, closing with who and why, idempotent reminders."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases import tracker
+from cases.models import Deadline, DeadlineReminder, Notification
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+def at(y, m, d, h=9):
+    return dt.datetime(y, m, d, h, 0, tzinfo=TAIPEI)
+
+
+@pytest.fixture
+def case(hotline, worker):
+    return make_case(actor=hotline, worker=worker)
+
+
+def open_complaint(case, due=dt.date(2026, 6, 30), **kw):
+    # The intake stands in as the source record here; satellites pass their own records.
+    source = case.intakes.get()
+    return tracker.deadline_open(
+        case=case, kind=Deadline.Kind.COMPLAINT, source=source, title="告訴期間", due=due, **kw
+    )
+
+
+def test_a_date_is_due_at_the_end_of_that_day_in_taipei(case, worker):
+    deadline = open_complaint(case)
+    local = deadline.due_at.astimezone(TAIPEI)
+    assert (local.date(), local.hour, local.minute) == (dt.date(2026, 6, 30), 23, 59)
+    assert deadline.owner == worker and deadline.state == Deadline.State.OPEN and deadline.all_day
+
+
+def test_reopening_the_same_source_updates_the_row_instead_of_adding_one(case):
+    first = open_complaint(case, due=dt.date(2026, 6, 30))
+    second = open_complaint(case, due=dt.date(2026, 7, 31))
+    assert first.pk == second.pk
+    assert Deadline.objects.count() == 1
+    assert second.due_at.astimezone(TAIPEI).date() == dt.date(2026, 7, 31)
+
+
+def test_closing_as_missed_needs_a_reason_and_records_who(case, worker):
+    deadline = open_complaint(case)
+    with pytest.raises(ValidationError):
+        tracker.deadline_close(actor=worker, deadline=deadline, state=Deadline.State.MISSED, reason="")
+    tracker.deadline_close(
+        actor=worker, deadline=deadline, state=Deadline.State.MISSED, reason="被害人決定不提告"
+    )
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.closed_by, deadline.close_reason) == (
+        Deadline.State.MISSED,
+        worker,
+        "被害人決定不提告",
+    )
+    with pytest.raises(ValidationError):
+        tracker.deadline_close(actor=worker, deadline=deadline, state=Deadline.State.DONE)
+
+
+@pytest.mark.parametrize(
+    ("days_left", "step"),
+    [
+        (45, None),
+        (31, None),
+        (30, 30),
+        (20, 30),
+        (14, 14),
+        (8, 14),
+        (4, 7),
+        (2, 3),
+        (1, 1),
+        (0, 0),
+        (-1, -1),
+        (-90, -1),
+    ],
+)
+def test_reminder_step(days_left, step):
+    assert tracker.reminder_step(days_left, [30, 14, 7, 3, 1, 0]) == step
+
+
+def test_scan_reminds_the_owner_once_per_step(case, worker, supervisor):
+    open_complaint(case, due=dt.date(2026, 6, 30))
+    assert tracker.send_due_reminders(now=at(2026, 6, 23)) == 1  # 7 days left
+    assert tracker.send_due_reminders(now=at(2026, 6, 23, 15)) == 0  # same day again: nothing
+    assert tracker.send_due_reminders(now=at(2026, 6, 24)) == 0  # 6 days left: still the 7-day step
+    assert tracker.send_due_reminders(now=at(2026, 6, 27)) == 1  # 3 days left
+    texts = list(
+        Notification.objects.filter(recipient=worker).order_by("created_at").values_list("text", flat=True)
+    )
+    assert len(texts) == 2
+    assert "剩 7 天" in texts[0] and "115.06.30" in texts[0] and case.number in texts[0]
+    assert case.victim.name not in "".join(texts)
+    assert not Notification.objects.filter(recipient=supervisor).exists()
+
+
+def test_overdue_goes_to_the_supervisors_too(case, worker, supervisor):
+    open_complaint(case, due=dt.date(2026, 6, 30))
+    assert tracker.send_due_reminders(now=at(2026, 7, 2)) == 1
+    assert Notification.objects.filter(recipient=supervisor, text__contains="逾期").count() == 1
+    assert Notification.objects.filter(recipient=worker, text__contains="逾期").count() == 1
+    assert tracker.send_due_reminders(now=at(2026, 7, 3)) == 0
+
+
+def test_closed_deadlines_are_not_reminded(case, worker):
+    deadline = open_complaint(case, due=dt.date(2026, 6, 30))
+    tracker.deadline_close(actor=worker, deadline=deadline, state=Deadline.State.DONE)
+    assert tracker.send_due_reminders(now=at(2026, 6, 29)) == 0
+
+
+def test_moving_the_date_reminds_afresh(case):
+    open_complaint(case, due=dt.date(2026, 6, 30))
+    tracker.send_due_reminders(now=at(2026, 6, 29))
+    open_complaint(case, due=dt.date(2026, 7, 30))
+    assert not DeadlineReminder.objects.exists()
+    assert tracker.send_due_reminders(now=at(2026, 6, 29)) == 0  # 31 days left: before the first step
+    assert tracker.send_due_reminders(now=at(2026, 6, 30)) == 1
+    assert DeadlineReminder.objects.get().days_before == 30
+
+
+def test_scan_query_count_does_not_grow_with_cases(hotline, worker, supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tracker.send_due_reminders(now=at(2026, 7, 1))  # creates the lock row once
+
+    def run_with(n):
+        for _ in range(n):
+            c = make_case(actor=hotline, worker=worker)
+            open_complaint(c, due=dt.date(2026, 6, 30))
+        Notification.objects.all().delete()
+        DeadlineReminder.objects.all().delete()
+        with CaptureQueriesContext(connection) as ctx:
+            tracker.send_due_reminders(now=at(2026, 7, 1))  # all overdue: owner + supervisors
+        return len(ctx.captured_queries)
+
+    small = run_with(2)
+    large = run_with(6)
+    assert small == large
