@@ -1,3 +1,4 @@
+from cases.notifications import unread_for
 from cases.roles import user_roles
 
 
@@ -5,3 +6,11 @@ def roles(request):
     """Role names for the navigation; cached on the user, so one query per request at most."""
     user = getattr(request, "user", None)
     return {"user_roles": user_roles(user) if user is not None else frozenset()}
+
+
+def unread_notifications(request):
+    """The unread count in the navigation bar (one COUNT query per page for signed-in users)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_for(user).count}

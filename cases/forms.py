@@ -165,3 +165,29 @@ class VictimForm(forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError("出生日期不能晚於今天。")
         return value
+
+
+class DeadlineCloseForm(forms.Form):
+    state = forms.ChoiceField(
+        label="結果",
+        choices=[
+            ("done", "已完成"),
+            ("missed", "已逾期未完成"),
+            ("not_applicable", "不適用"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="說明（逾期或不適用時必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "結束期限"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("state") in ("missed", "not_applicable") and not data.get("reason", "").strip():
+            self.add_error("reason", "標示逾期或不適用時，請說明原因。")
+        return data

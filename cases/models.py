@@ -319,6 +319,25 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def days_left(self) -> int:
+        """Calendar days from today (Asia/Taipei) to the due date; negative when overdue."""
+        return (timezone.localtime(self.due_at).date() - timezone.localdate()).days
+
+    @property
+    def urgency(self) -> str:
+        """For colour: closed, overdue, week (≤7 days), month (≤30 days) or later."""
+        if self.state != self.State.OPEN:
+            return "closed"
+        days = self.days_left
+        if days < 0:
+            return "overdue"
+        if days <= 7:
+            return "week"
+        if days <= 30:
+            return "month"
+        return "later"
+
 
 class DeadlineReminder(models.Model):
     """One row per deadline and reminder step; the unique constraint makes the scan idempotent."""

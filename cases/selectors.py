@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
-from cases.models import Case, CaseReadLog, Dispatch, Intake, Victim
+from cases.models import Case, CaseReadLog, Deadline, Dispatch, Intake, Victim
 from cases.roles import Role, has_role
+from cases.tracker import end_of_day
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -168,6 +171,7 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
     events += history_events(Victim.history.filter(id=case.victim_id), "被害人資料", Victim)
     events += history_events(Intake.history.filter(id__in=case.intakes.values("id")), "受理紀錄", Intake)
     events += history_events(Dispatch.history.filter(case_id=case.pk), "派案", Dispatch)
+    events += history_events(Deadline.history.filter(case_id=case.pk), "期限", Deadline)
     for extra in _timeline_extensions:
         events += extra(case)
     for log in CaseReadLog.objects.filter(case=case).select_related("user"):
@@ -183,3 +187,48 @@ _timeline_extensions: list = []
 def register_timeline_source(func) -> None:
     """Satellite apps add their history rows to the case timeline (cases does not import them)."""
     _timeline_extensions.append(func)
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+def deadlines_visible_to(user) -> QuerySet[Deadline]:
+    """Deadlines of the cases the user may see: supervisors all, a worker their cases' and their own."""
+    qs = Deadline.objects.select_related("case", "owner")
+    if not user.is_authenticated:
+        return qs.none()
+    if has_role(user, Role.SUPERVISOR):
+        return qs
+    if has_role(user, Role.SOCIAL_WORKER):
+        return qs.filter(Q(case__assigned_worker=user) | Q(owner=user))
+    return qs.none()
+
+
+def deadlines_due(*, user, within_days: int | None, kind: str = "", today: dt.date | None = None):
+    """Open deadlines in the user's scope: overdue when within_days is None, else due in the next N days."""
+    today = today or timezone.localdate()
+    qs = deadlines_visible_to(user).filter(state=Deadline.State.OPEN)
+    if kind:
+        qs = qs.filter(kind=kind)
+    before_today = end_of_day(today - dt.timedelta(days=1))
+    if within_days is None:
+        return qs.filter(due_at__lte=before_today).order_by("due_at")
+    until = end_of_day(today + dt.timedelta(days=within_days))
+    return qs.filter(due_at__gt=before_today, due_at__lte=until).order_by("due_at")
+
+
+def deadline_for_user(user, pk) -> Deadline:
+    try:
+        return deadlines_visible_to(user).get(pk=pk)
+    except (Deadline.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def case_deadlines(case: Case) -> list[Deadline]:
+    """Open deadlines first by due date, then the closed ones, newest first."""
+    rows = list(case.deadlines.select_related("owner", "closed_by"))
+    open_rows = sorted((d for d in rows if d.state == Deadline.State.OPEN), key=lambda d: d.due_at)
+    closed = sorted(
+        (d for d in rows if d.state != Deadline.State.OPEN), key=lambda d: d.closed_at, reverse=True
+    )
+    return open_rows + closed

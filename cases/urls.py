@@ -17,4 +17,8 @@ urlpatterns = [
     path("cases/<uuid:pk>/dispatch/", views.case_dispatch, name="dispatch"),
     path("cases/<uuid:pk>/timeline/", views.case_timeline, name="timeline"),
     path("overview/", views.overview, name="overview"),
+    path("deadlines/", views.deadline_dashboard, name="deadlines"),
+    path("deadlines/<uuid:pk>/close/", views.deadline_close, name="deadline_close"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notification_mark_read, name="notifications_read"),
 ]

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import selectors, services
-from cases.forms import CallIntakeForm, DispatchForm, IntakeCloseForm, VictimForm
-from cases.models import Case, Intake
+from cases import notifications, selectors, services, tracker
+from cases.forms import CallIntakeForm, DeadlineCloseForm, DispatchForm, IntakeCloseForm, VictimForm
+from cases.models import Case, Deadline, Intake
 from cases.panels import panels_for
 from cases.privacy import log_case_read
 from cases.roles import Role, has_role
@@ -175,6 +175,7 @@ def case_detail(request, pk):
         "intakes": case.intakes.select_related("created_by").order_by("received_at"),
         "dispatches": case.dispatches.select_related("worker", "previous_worker", "dispatched_by"),
         "panels": panels_for(request, case),
+        "deadlines": selectors.case_deadlines(case),
         "can_dispatch": request.user.has_perm("cases.dispatch_case"),
         "can_edit": selectors.can_edit_case(request.user, case),
         "can_audit": request.user.has_perm("cases.view_audit_trail"),
@@ -232,3 +233,72 @@ def case_timeline(request, pk):
 def overview(request):
     recent = selectors.cases_visible_to(request.user).select_related("victim").order_by("-opened_at")[:20]
     return render(request, "cases/overview.html", {**selectors.unit_overview(), "recent": recent})
+
+
+# --- deadlines and notifications ---------------------------------------------------------------
+
+DEADLINE_BUCKETS = {"overdue": None, "7": 7, "30": 30}
+
+
+@login_required
+@require_GET
+def deadline_dashboard(request):
+    """Worker: my deadlines. Supervisor: the unit's. Overdue, due within 7 and within 30 days."""
+    if not has_role(request.user, Role.SOCIAL_WORKER, Role.SUPERVISOR):
+        raise PermissionDenied
+    kind = request.GET.get("kind", "")
+    if kind not in Deadline.Kind.values:
+        kind = ""
+    sections = [
+        ("overdue", "已逾期", selectors.deadlines_due(user=request.user, within_days=None, kind=kind)[:200]),
+        ("7", "7 天內到期", selectors.deadlines_due(user=request.user, within_days=7, kind=kind)[:200]),
+        (
+            "30",
+            "30 天內到期",
+            selectors.deadlines_due(user=request.user, within_days=30, kind=kind).exclude(
+                pk__in=selectors.deadlines_due(user=request.user, within_days=7, kind=kind).values("pk")
+            )[:200],
+        ),
+    ]
+    return render(
+        request,
+        "cases/deadline_dashboard.html",
+        {"sections": sections, "kind": kind, "kinds": Deadline.Kind.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadline_close(request, pk):
+    if not has_role(request.user, Role.SOCIAL_WORKER, Role.SUPERVISOR):
+        raise PermissionDenied
+    deadline = selectors.deadline_for_user(request.user, pk)
+    if not selectors.can_edit_case(request.user, deadline.case) and deadline.owner_id != request.user.pk:
+        raise Http404
+    form = DeadlineCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tracker.deadline_close(actor=request.user, deadline=deadline, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "期限已結束。")
+            return redirect(deadline.case)
+    return render(request, "cases/deadline_close.html", {"deadline": deadline, "form": form})
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = Paginator(request.user.notifications.select_related("case"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    ids = request.POST.getlist("id")
+    notifications.mark_read(user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None)
+    return redirect("cases:notifications")

@@ -20,9 +20,13 @@ nothing is saved; the write paths themselves are tested in tests/<app>/test_view
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cases import tracker
+from cases.models import Deadline
 from cases.templatetags.roc import person
 from tests.factories import make_intake
 
@@ -56,6 +60,7 @@ RECORD = {
     "cases:dispatch": "case",
     "cases:timeline": "case",
     "referrals:detail": "referral",
+    "cases:deadline_close": "deadline",
 }
 
 # fmt: off
@@ -78,6 +83,11 @@ MATRIX = [
     ("cases:dispatch",         "POST", LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:timeline",         "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
     ("cases:overview",         "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    ("cases:deadlines",        "GET",  LOGIN,  403,    200,    200,    403,    403,    200,    403,    403),
+    ("cases:deadline_close",   "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:deadline_close",   "POST", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:notifications",    "GET",  LOGIN,  200,    200,    200,    200,    200,    200,    200,    200),
+    ("cases:notifications_read", "POST", LOGIN, GO,    GO,     GO,     GO,     GO,     GO,     GO,     GO),
     ("referrals:list",         "GET",  LOGIN,  200,    403,    403,    200,    200,    200,    403,    403),
     ("referrals:new",          "GET",  LOGIN,  200,    403,    403,    200,    200,    403,    403,    403),
     ("referrals:new",          "POST", LOGIN,  200,    403,    403,    200,    200,    403,    403,    403),
@@ -103,6 +113,17 @@ def _cases():
 
 
 @pytest.fixture
+def deadline_of_case(case_of_worker):
+    return tracker.deadline_open(
+        case=case_of_worker,
+        kind=Deadline.Kind.COMPLAINT,
+        source=case_of_worker.intakes.get(),
+        title="告訴期間",
+        due=dt.date(2030, 1, 31),
+    )
+
+
+@pytest.fixture
 def pending_intake(hotline):
     return make_intake(actor=hotline, victim_name="佇列待處理者")
 
@@ -116,6 +137,8 @@ def _records(request, name: str) -> dict:
         records["case"] = request.getfixturevalue("case_of_worker")
     if record == "referral":
         records["referral"] = request.getfixturevalue("referral_of_police")
+    if record == "deadline":
+        records["deadline"] = request.getfixturevalue("deadline_of_case")
     return records
 
 
@@ -218,11 +241,11 @@ def test_methods_not_in_the_matrix_answer_405(client, request, name, method):
     assert response.status_code == 405
 
 
-def test_post_only_views_are_the_intake_actions():
+def test_post_only_views_are_the_action_buttons():
     """Guards the 405 test against a table edit that silently drops the GET rows of a GET page."""
     has_get = {name for name, method, *_ in MATRIX if method == "GET"}
     post_only = {name for name, *_ in MATRIX} - has_get
-    assert post_only == {"cases:intake_accept", "cases:intake_attach"}
+    assert post_only == {"cases:intake_accept", "cases:intake_attach", "cases:notifications_read"}
 
 
 # --- The admin site holds no case content ---------------------------------------------------------
@@ -306,7 +329,14 @@ def test_admin_sees_no_victim_name_anywhere(client, request, admin_user, hotline
     )
     pending = make_intake(actor=hotline, victim_name="待處理被害人己")
     names = ["案件被害人丙", "轉介被害人丁", "開案被害人戊", "待處理被害人己"]
-    records = {"case": case, "referral": referral, "intake": pending}
+    deadline = tracker.deadline_open(
+        case=case,
+        kind=Deadline.Kind.COMPLAINT,
+        source=case.intakes.get(),
+        title="告訴期間",
+        due=dt.date(2030, 1, 31),
+    )
+    records = {"case": case, "referral": referral, "intake": pending, "deadline": deadline}
 
     client.force_login(admin_user)
     pages = [_url(name, records) for name, method, *_ in MATRIX if method == "GET"]

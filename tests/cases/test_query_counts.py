@@ -20,19 +20,20 @@ pytestmark = pytest.mark.django_db
 N = 4
 
 # Queries per request. Every page starts with the same four: session, user, and the user's own and
-# group permissions (or the user's groups, for pages gated by role).
+# group permissions (or the user's groups, for pages gated by role), and ends with the unread
+# notification count of the navigation bar.
 QUERIES = {
     # + groups (role check) + count + page of cases with victim and worker joined
-    "worker: my cases": 7,
-    "supervisor: all cases": 7,
+    "worker: my cases": 8,
+    "supervisor: all cases": 8,
     # + count + page of intakes + ONE victim lookup for all match flags + groups (navigation)
-    "hotline: intake queue": 8,
+    "hotline: intake queue": 9,
     # + counts by state + pending count + workers with caseloads + recent cases + groups (navigation)
-    "supervisor: overview": 9,
-    # + groups + the case + read-log insert + intakes + dispatches + referral panel
-    "worker: case detail": 10,
+    "supervisor: overview": 10,
+    # + groups + the case + read-log insert + deadlines + intakes + dispatches + referral panel
+    "worker: case detail": 12,
     # + groups + count + page of referrals with intake and case joined
-    "police: my referrals": 7,
+    "police: my referrals": 8,
 }
 
 
