@@ -246,3 +246,22 @@ class TestBenchCommand:
             call_command(
                 "bench", cases=10, requests=1, any_database=True, stdout=io.StringIO(), stderr=io.StringIO()
             )
+
+
+class TestBenchReminderScan:
+    def test_three_deadlines_per_case_and_a_second_scan_sends_nothing(self):
+        from bench import deadlines, seed
+        from cases.models import Deadline
+
+        users = seed.ensure_users(workers=3, police=2)
+        seed.seed(users=users, cases=40, batch_size=20, log=lambda _: None)
+        assert deadlines.seed_deadlines(batch_size=30, log=lambda _: None) == 120
+        assert deadlines.seed_deadlines(batch_size=30, log=lambda _: None) == 0  # idempotent top-up
+        assert Deadline.objects.count() == 120
+        deadlines.measure_scan()  # creates the scan's lock row once
+        result = deadlines.measure_scan()
+        (first_sent, first_queries, _), (second_sent, second_queries, _) = result.runs
+        assert first_sent > 0 and second_sent == 0
+        # The run that sends adds the supervisors lookup and one bulk insert each of reminders and
+        # notifications, whatever the number of deadlines.
+        assert first_queries == second_queries + 3

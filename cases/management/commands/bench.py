@@ -40,6 +40,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-save", action="store_true", help="do not write bench/results/*.json")
         parser.add_argument(
+            "--no-scan", action="store_true", help="skip the deadline seeding and the reminder-scan timing"
+        )
+        parser.add_argument(
             "--i-know-this-writes-fake-data",
             action="store_true",
             dest="any_database",
@@ -47,7 +50,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from bench import run, seed  # the bench package spans apps; cases itself does not depend on it
+        from bench import deadlines, run, seed  # the bench package spans apps; cases does not depend on it
 
         db_name = str(connection.settings_dict["NAME"])
         if "bench" not in db_name.lower() and not options["any_database"]:
@@ -98,14 +101,21 @@ class Command(BaseCommand):
             f"{options['requests']} requests per page, DEBUG={settings.DEBUG}, {os.cpu_count()} CPUs"
         )
         self.stdout.write(run.table(results))
+        scan = None
+        if not options["no_scan"]:
+            self.stdout.write("\nSeeding tracker deadlines (3 per case) ...")
+            added = deadlines.seed_deadlines(batch_size=options["batch_size"], log=self.stdout.write)
+            self.stdout.write(f"Added {added:,} deadlines. Timing the reminder scan ...")
+            scan = deadlines.measure_scan()
+            self.stdout.write(deadlines.scan_table(scan))
         if options["explain"]:
             for result in results:
                 self.stdout.write(f"\n{result.page}: slowest queries of the last request")
                 self.stdout.write(run.explain(result))
         if not options["no_save"]:
-            self._save(results, counts, seed_report, options, db_name)
+            self._save(results, counts, seed_report, options, db_name, scan)
 
-    def _save(self, results, counts, seed_report, options, db_name) -> None:
+    def _save(self, results, counts, seed_report, options, db_name, scan) -> None:
         from django import get_version
 
         folder = settings.BASE_DIR / "bench" / "results"
@@ -121,6 +131,9 @@ class Command(BaseCommand):
             "counts": counts,
             "seed_seconds": round(seed_report.seconds, 1) if seed_report else None,
             "pages": [r.as_dict() for r in results],
+            "reminder_scan": (
+                {"deadlines": scan.deadlines, "open": scan.open_deadlines, "runs": scan.runs} if scan else None
+            ),
         }
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
         self.stdout.write(f"\nSaved {path.relative_to(settings.BASE_DIR)}")
