@@ -23,8 +23,16 @@ from cases.models import Case, Deadline, DeadlineReminder, Notification
 
 KINDS = [
     (Deadline.Kind.COMPLAINT, "告訴期間", lambda opened, rng: opened + dt.timedelta(days=182)),
-    (Deadline.Kind.LIMITATION, "追訴權時效（20年）", lambda opened, rng: opened + dt.timedelta(days=20 * 365)),
-    (Deadline.Kind.APPOINTMENT, "法律諮詢預約", lambda opened, rng: opened + dt.timedelta(days=rng.randint(1, 60))),
+    (
+        Deadline.Kind.LIMITATION,
+        "追訴權時效（20年）",
+        lambda opened, rng: opened + dt.timedelta(days=20 * 365),
+    ),
+    (
+        Deadline.Kind.APPOINTMENT,
+        "法律諮詢預約",
+        lambda opened, rng: opened + dt.timedelta(days=rng.randint(1, 60)),
+    ),
 ]
 
 
@@ -39,7 +47,9 @@ def seed_deadlines(*, batch_size: int = 5000, seed: int = 1, log=print) -> int:
     """Give every case without tracker rows its three deadlines. Returns rows written."""
     rng = random.Random(seed)
     case_type = ContentType.objects.get_for_model(Case)
-    todo = Case.objects.filter(deadlines__isnull=True).values_list("pk", "opened_at", "status", "assigned_worker")
+    todo = Case.objects.filter(deadlines__isnull=True).values_list(
+        "pk", "opened_at", "status", "assigned_worker"
+    )
     written, batch = 0, []
     for pk, opened, status, worker_id in todo.iterator(chunk_size=batch_size):
         closed = status == Case.Status.CLOSED

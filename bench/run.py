@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from bench.seed import BenchUsers
-from cases.models import Case, Intake
+from cases.models import Case, Deadline, Intake
 from referrals.models import Referral
 
 WARMUP = 2
@@ -89,6 +89,10 @@ def pages(users: BenchUsers, *, requests: int) -> list[Page]:
         .order_by("-n_intakes", "-n_dispatches", "-opened_at")[: max(1, min(requests, 20))]
     )
     total = Case.objects.count()
+    open_deadlines = Deadline.objects.filter(state=Deadline.State.OPEN).count()
+    worker_deadlines = Deadline.objects.filter(
+        state=Deadline.State.OPEN, case__assigned_worker=worker
+    ).count()
     pending = Intake.objects.filter(status=Intake.Status.PENDING).count()
     detail_scope = (
         f"1 case ({max(c.n_intakes for c in heavy)} intakes, {max(c.n_dispatches for c in heavy)} dispatches)"
@@ -102,6 +106,15 @@ def pages(users: BenchUsers, *, requests: int) -> list[Page]:
         Page("supervisor: all cases", users.supervisor, [reverse("cases:my_cases")], f"{total:,} cases"),
         Page("worker: case detail", worker, [c.get_absolute_url() for c in heavy], detail_scope),
         Page("police: my referrals", officer, [reverse("referrals:list")], f"{officer.n:,} referrals"),
+        Page(
+            "worker: deadlines", worker, [reverse("cases:deadlines")], f"{worker_deadlines:,} open deadlines"
+        ),
+        Page(
+            "supervisor: deadlines",
+            users.supervisor,
+            [reverse("cases:deadlines")],
+            f"{open_deadlines:,} open deadlines",
+        ),
     ]
     return [p for p in result if p.urls]
 

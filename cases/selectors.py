@@ -48,6 +48,14 @@ def can_edit_case(user, case: Case) -> bool:
     return False
 
 
+def cases_referred_by(user) -> QuerySet[Case]:
+    """Police: the cases holding a referral form this officer submitted (never their content)."""
+    if not user.is_authenticated or not user.is_active or not has_role(user, Role.POLICE):
+        return Case.objects.none()
+    referred = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL, case__isnull=False)
+    return Case.objects.filter(pk__in=referred.values("case_id"))
+
+
 def intake_queue() -> QuerySet[Intake]:
     return (
         Intake.objects.filter(status=Intake.Status.PENDING)
@@ -229,6 +237,8 @@ def case_deadlines(case: Case) -> list[Deadline]:
     rows = list(case.deadlines.select_related("owner", "closed_by"))
     open_rows = sorted((d for d in rows if d.state == Deadline.State.OPEN), key=lambda d: d.due_at)
     closed = sorted(
-        (d for d in rows if d.state != Deadline.State.OPEN), key=lambda d: d.closed_at, reverse=True
+        (d for d in rows if d.state != Deadline.State.OPEN),
+        key=lambda d: d.closed_at or d.due_at,
+        reverse=True,
     )
     return open_rows + closed

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases.models import Case, Deadline, DeadlineReminder, JobLock, Notification
@@ -150,17 +151,19 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     horizon = end_of_day(today + dt.timedelta(days=max(offsets)))
     with transaction.atomic():
         JobLock.hold("deadline_reminders")
-        due = list(
-            Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=horizon).select_related(
-                "case", "case__assigned_worker", "owner"
-            )
+        # The overdue reminder is the last step: deadlines that had it are not loaded again, so the
+        # steady-state scan reads only deadlines that may still need something.
+        overdue_sent = DeadlineReminder.objects.filter(
+            deadline=OuterRef("pk"), days_before=DeadlineReminder.OVERDUE
         )
+        candidates = Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=horizon).exclude(
+            Exists(overdue_sent)
+        )
+        due = list(candidates.select_related("case", "case__assigned_worker", "owner"))
         if not due:
             return 0
         sent = set(
-            DeadlineReminder.objects.filter(
-                deadline__state=Deadline.State.OPEN, deadline__due_at__lte=horizon
-            ).values_list("deadline_id", "days_before")
+            DeadlineReminder.objects.filter(deadline__in=candidates).values_list("deadline_id", "days_before")
         )
         supervisors = None
         reminders, notifications = [], []

@@ -4,11 +4,13 @@ Each count is pinned, so an N+1 (or any new query) shows up as a failure listing
 The same pins are what `manage.py bench` reports at 100k cases (docs/benchmarks.md).
 """
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import services
 from cases.models import Case
@@ -34,6 +36,9 @@ QUERIES = {
     "worker: case detail": 12,
     # + groups + count + page of referrals with intake and case joined
     "police: my referrals": 8,
+    # + groups (role check) + the permissions of the navigation + overdue, 7-day and 30-day sections
+    "worker: deadlines": 9,
+    "supervisor: deadlines": 9,
 }
 
 
@@ -220,6 +225,43 @@ class TestReferralList:
             large.context["page"].paginator.count == 3 * small.context["page"].paginator.count == 3 * (N + 1)
         )
         assert len({r.shared_status for r in large.context["page"].object_list}) == 5
+
+
+class TestDeadlineDashboard:
+    url = reverse("cases:deadlines")
+
+    def _add(self, n, *, hotline, worker):
+        from cases import tracker
+        from cases.models import Deadline
+
+        today = timezone.localdate()
+        for _ in range(n):
+            case = make_case(actor=hotline, worker=worker)
+            for kind, days in [
+                (Deadline.Kind.COMPLAINT, -3),
+                (Deadline.Kind.APPOINTMENT, 3),
+                (Deadline.Kind.LIMITATION, 20),
+            ]:
+                tracker.deadline_open(
+                    case=case, kind=kind, source=case, title=str(kind), due=today + dt.timedelta(days=days)
+                )
+
+    @pytest.mark.parametrize("who", ["worker", "supervisor"])
+    def test_dashboard_query_count_does_not_grow(
+        self, who, request, client, hotline, worker, django_assert_num_queries
+    ):
+        viewer = request.getfixturevalue(who)
+        client.force_login(viewer)
+        self._add(N, hotline=hotline, worker=worker)
+        with django_assert_num_queries(QUERIES[f"{who}: deadlines"]):
+            small = _get(client, self.url)
+        self._add(2 * N, hotline=hotline, worker=worker)
+        with django_assert_num_queries(QUERIES[f"{who}: deadlines"]):
+            large = _get(client, self.url)
+        sizes = [len(list(rows)) for _k, _l, rows in large.context["sections"]]
+        assert sizes == [3 * N, 3 * N, 3 * N] and sizes != [
+            len(list(r)) for _k, _l, r in small.context["sections"]
+        ]
 
 
 class TestBenchCommand:

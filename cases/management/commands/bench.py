@@ -132,7 +132,9 @@ class Command(BaseCommand):
             "seed_seconds": round(seed_report.seconds, 1) if seed_report else None,
             "pages": [r.as_dict() for r in results],
             "reminder_scan": (
-                {"deadlines": scan.deadlines, "open": scan.open_deadlines, "runs": scan.runs} if scan else None
+                {"deadlines": scan.deadlines, "open": scan.open_deadlines, "runs": scan.runs}
+                if scan
+                else None
             ),
         }
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
