@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("referrals/", include("referrals.urls")),
+    path("legal/", include("legal.urls")),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

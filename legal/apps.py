@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class LegalConfig(AppConfig):
     name = "legal"
     verbose_name = "法律服務"
+
+    def ready(self) -> None:
+        from legal import panels  # noqa: F401  (registers the case-page panel and timeline source)

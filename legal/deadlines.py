@@ -52,25 +52,32 @@ def limitation_deadline(offence_date: dt.date, years: int) -> dt.date:
     return period_end(offence_date, months=12 * years)
 
 
-def is_rest_day(day: dt.date, holidays: Container[dt.date]) -> bool:
+def is_rest_day(day: dt.date, holidays: Container[dt.date], workdays: Container[dt.date] = ()) -> bool:
+    """A Saturday, Sunday or official holiday, unless the calendar makes it a working day (補行上班)."""
+    if day in workdays:
+        return False
     return day.weekday() >= 5 or day in holidays
 
 
-def next_working_day(day: dt.date, holidays: Container[dt.date]) -> dt.date:
-    while is_rest_day(day, holidays):
+def next_working_day(
+    day: dt.date, holidays: Container[dt.date], workdays: Container[dt.date] = ()
+) -> dt.date:
+    while is_rest_day(day, holidays, workdays):
         day += dt.timedelta(days=1)
     return day
 
 
-def complaint_deadline_note(deadline: dt.date, holidays: Container[dt.date]) -> str:
+def complaint_deadline_note(
+    deadline: dt.date, holidays: Container[dt.date], workdays: Container[dt.date] = ()
+) -> str:
     """A note (never a new date) when the last day falls on a weekend or an official holiday.
 
     Civil Code art. 122 would move it to the next working day; whether that applies to the complaint
     period is unsettled, so staff act by the unshifted date.
     """
-    if not is_rest_day(deadline, holidays):
+    if not is_rest_day(deadline, holidays, workdays):
         return ""
-    shifted = next_working_day(deadline, holidays)
+    shifted = next_working_day(deadline, holidays, workdays)
     return (
         f"期間末日為例假日；依民法第122條或可延至 {format_roc(shifted)}，"
         "但實務見解不一，請以原末日為準提出告訴。"

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from cases.models import Case, Intake
+from cases.models import Case, Deadline, Intake
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,9 @@ def test_creates_the_demo_users_and_cases_in_several_states(settings):
     assert Case.objects.filter(assigned_worker__username="worker").exists()
     case = Case.objects.first()
     assert case.get_absolute_url() == f"/cases/{case.pk}/"
+    # Satellites add their own demo records (legal/demo.py): running periods show on the dashboards.
+    kinds = set(Deadline.objects.filter(state=Deadline.State.OPEN).values_list("kind", flat=True))
+    assert {Deadline.Kind.COMPLAINT, Deadline.Kind.LIMITATION, Deadline.Kind.ACCUSATION} <= kinds
 
 
 def test_running_twice_adds_no_second_set_of_cases(settings):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from cases import services
 from cases.choices import CallerRequest, ServiceOffered
@@ -42,7 +45,8 @@ class Command(BaseCommand):
         if Case.objects.exists() or Intake.objects.exists():
             self.stdout.write("Demo users ready; cases already present, none added.")
             return
-        self._cases(users)
+        cases = self._cases(users)
+        self._satellite_data(users, cases)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Users: {', '.join(u for u, *_ in DEMO_USERS)}")
         )
@@ -62,7 +66,19 @@ class Command(BaseCommand):
         return users
 
     @transaction.atomic
-    def _cases(self, users: dict) -> None:
+    def _satellite_data(self, users: dict, cases: list) -> None:
+        """Each app may ship `<app>/demo.py` with add_demo_data(); cases does not import the satellites."""
+        rng = random.Random(7)
+        for app_config in apps.get_app_configs():
+            if app_config.name == "cases" or not module_has_submodule(app_config.module, "demo"):
+                continue
+            module = import_module(f"{app_config.name}.demo")
+            add = getattr(module, "add_demo_data", None)
+            if add is not None:
+                add(users=users, cases=cases, rng=rng)
+
+    @transaction.atomic
+    def _cases(self, users: dict) -> list:
         rng = random.Random(112)
         hotline, police = users["hotline"], users["police"]
         now = timezone.now()
@@ -106,6 +122,7 @@ class Command(BaseCommand):
             if i < 7:
                 worker = users["worker"] if i % 2 == 0 else users["worker2"]
                 services.dispatch_case(actor=hotline, case=case, worker=worker, reason="依轄區與案量派案")
+        cases = list(Case.objects.select_related("assigned_worker").order_by("opened_at"))
         # A repeat caller: same phone as an existing victim, waiting to be attached (one window).
         first_case = Case.objects.order_by("opened_at").first()
         services.intake_record(
@@ -116,3 +133,4 @@ class Command(BaseCommand):
             narrative="被害人再次來電，詢問下架進度。",
             requests=[CallerRequest.TAKEDOWN],
         )
+        return cases

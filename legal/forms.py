@@ -1,0 +1,245 @@
+"""Forms of the legal side of a case. They parse what staff type (ROC or ISO dates); the rules live on
+the models and run in the services, whose errors the views put back on these forms.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from cases.forms_fields import ROCDateField, ROCDateTimeField
+from cases.people import staff_name
+from cases.roles import Role
+from legal.models import (
+    CaseOffence,
+    LegalConsultation,
+    Offence,
+    PoliceReport,
+    ProsecutorDirection,
+    SubsidyApplication,
+)
+
+
+class OffenceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Offence) -> str:
+        return f"{obj.code} {obj.name}（{obj.get_prosecution_display()}）"
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return staff_name(obj)
+
+
+def social_workers():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.SOCIAL_WORKER)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def _note(label: str = "備註", rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class CaseOffenceForm(forms.Form):
+    """Guideline 4-1-1 / 4-3: which offence, and the dates its periods run from."""
+
+    offence = OffenceChoiceField(label="罪名類型（指引 4-1-1）", queryset=None, empty_label="請選擇")
+    learned_on = ROCDateField(label="被害人知悉影像（犯罪）的日期")
+    offender_known = forms.BooleanField(label="已知悉犯人是誰（知悉犯人；僅懷疑不算）", required=False)
+    knew_offender_on = ROCDateField(
+        label="知悉犯人的日期",
+        required=False,
+        help_text="告訴乃論罪的6個月告訴期間自此日之翌日起算。尚未知悉時留空，系統以知悉影像之日暫估提醒。",
+    )
+    offence_on = ROCDateField(
+        label="犯罪行為日期",
+        help_text="不確定時請填可能的最早日期（追訴期寧早勿晚）；持續行為填開始日期。",
+    )
+    continuing = forms.BooleanField(label="持續行為（如持續恐嚇、反覆散布）", required=False)
+    conduct_ended_on = ROCDateField(
+        label="持續行為結束日期", required=False, help_text="仍在持續時留空：追訴權時效自行為終了時起算。"
+    )
+    victim_wishes = forms.ChoiceField(
+        label="被害人報案意願",
+        choices=CaseOffence.Wishes.choices,
+        help_text="非告訴乃論的罪名，被害人無意願報案時由本中心告發（指引 4-1）。",
+    )
+    complaint_filed_on = ROCDateField(label="已提出告訴／報案的日期", required=False)
+    note = _note()
+
+    def __init__(self, *args, offences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offence"].queryset = offences
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "offence",
+            Fieldset(
+                "知悉與犯罪日期",
+                Row(Column("learned_on"), Column("offence_on")),
+                Row(Column("offender_known"), Column("knew_offender_on")),
+                Row(Column("continuing"), Column("conduct_ended_on")),
+            ),
+            Fieldset("被害人意願", Row(Column("victim_wishes"), Column("complaint_filed_on")), "note"),
+            Submit("submit", "儲存並計算期間"),
+        )
+
+
+class AccusationFileForm(forms.Form):
+    """Guideline 4-1: the center's accusation has been filed."""
+
+    filed_on = ROCDateField(label="告發日期")
+    filed_with = forms.CharField(
+        label="受理機關", max_length=100, help_text="例：臺灣臺北地方檢察署、臺北市政府警察局婦幼警察隊"
+    )
+    note = _note()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("filed_on"), Column("filed_with")), "note", Submit("submit", "登錄已告發")
+        )
+
+
+class ConsultationForm(forms.Form):
+    """Guideline 4-2-1: book (and later complete) a legal consultation."""
+
+    scheduled_at = ROCDateTimeField(label="諮詢時間")
+    provider = forms.CharField(
+        label="律師／機構", max_length=100, help_text="例：法律扶助基金會臺北分會 王律師"
+    )
+    mode = forms.ChoiceField(label="方式", choices=LegalConsultation.Mode.choices)
+    escorted = forms.BooleanField(label="社工陪同（指引 3-3-1）", required=False)
+    escort_worker = StaffChoiceField(label="陪同社工", queryset=None, required=False, empty_label="—")
+    status = forms.ChoiceField(label="狀態", choices=LegalConsultation.Status.choices)
+    outcome = _note("諮詢結果（摘要）", rows=4)
+
+    def __init__(self, *args, editing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escort_worker"].queryset = social_workers()
+        if not editing:
+            del self.fields["status"]
+            del self.fields["outcome"]
+        self.helper = FormHelper()
+        parts = [
+            Row(Column("scheduled_at"), Column("mode")),
+            "provider",
+            Row(Column("escorted"), Column("escort_worker")),
+        ]
+        if editing:
+            parts += ["status", "outcome"]
+        self.helper.layout = Layout(*parts, Submit("submit", "儲存"))
+
+
+class SubsidyForm(forms.Form):
+    """Guideline 4-2-2: litigation subsidy application."""
+
+    kind = forms.ChoiceField(label="補助項目", choices=SubsidyApplication.Kind.choices)
+    applied_on = ROCDateField(label="申請日期")
+    status = forms.ChoiceField(label="審核結果", choices=SubsidyApplication.Status.choices)
+    decided_on = ROCDateField(label="核定日期", required=False)
+    approved_amount = forms.IntegerField(label="核定金額（新臺幣元）", required=False, min_value=0)
+    paid_on = ROCDateField(label="撥款日期", required=False)
+    note = _note()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved_amount"].error_messages["min_value"] = "金額不能是負數。"
+        self.fields["approved_amount"].error_messages["invalid"] = "請輸入整數金額（新臺幣元）。"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("kind"), Column("applied_on")),
+            Row(Column("status"), Column("decided_on")),
+            Row(Column("approved_amount"), Column("paid_on")),
+            "note",
+            Submit("submit", "儲存"),
+        )
+
+
+class PoliceReportForm(forms.Form):
+    """Guideline 9: the report appointment and what to bring and ask."""
+
+    unit_kind = forms.ChoiceField(label="報案單位類別", choices=PoliceReport.UnitKind.choices)
+    unit_name = forms.CharField(
+        label="報案單位", max_length=100, help_text="例：臺北市政府警察局大安分局和平東路派出所"
+    )
+    scheduled_at = ROCDateTimeField(label="約定報案時間")
+    officer_gender_asked = forms.BooleanField(
+        label="已詢問被害人是否需要指定員警性別（指引 9-1-2）", required=False
+    )
+    officer_gender = forms.ChoiceField(label="被害人指定員警性別", choices=PoliceReport.OfficerGender.choices)
+    laws = forms.MultipleChoiceField(
+        label="預計適用法規（指引 9-1-1，可複選）",
+        choices=PoliceReport.Law.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    evidence_handed_over = forms.BooleanField(label="報案時一併將證據交給警方", required=False)
+    victim_keeps_copy = forms.BooleanField(label="被害人自己保留一份證據（指引 9-2-1）", required=False)
+    escorted = forms.BooleanField(label="社工陪同報案", required=False)
+    escort_worker = StaffChoiceField(label="陪同社工", queryset=None, required=False, empty_label="—")
+    minor_companion = forms.ChoiceField(
+        label="未成年被害人的陪同者（指引 9-2-7）",
+        choices=[("", "不適用／尚未確認")] + PoliceReport.MinorCompanion.choices,
+        required=False,
+    )
+    status = forms.ChoiceField(label="狀態", choices=PoliceReport.Status.choices)
+    note = _note()
+
+    def __init__(self, *args, editing: bool, minor: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escort_worker"].queryset = social_workers()
+        if not editing:
+            del self.fields["status"]
+        self.helper = FormHelper()
+        parts = [
+            Fieldset(
+                "約定報案",
+                Row(Column("unit_kind"), Column("unit_name")),
+                Row(Column("scheduled_at"), Column("escorted"), Column("escort_worker")),
+            ),
+            Fieldset("報案準備", "laws", Row(Column("officer_gender_asked"), Column("officer_gender"))),
+            Fieldset("證據", "evidence_handed_over", "victim_keeps_copy"),
+        ]
+        if minor:
+            parts.append(
+                Fieldset(
+                    "未成年",
+                    HTML(
+                        '<div class="alert alert-warning">被害人報案時未滿18歲：請確認監護人陪同；'
+                        "若無監護人，應指派社工陪同（指引 9-2-7）。</div>"
+                    ),
+                    "minor_companion",
+                )
+            )
+        else:
+            parts.append("minor_companion")
+        if editing:
+            parts.append("status")
+        self.helper.layout = Layout(*parts, "note", Submit("submit", "儲存"))
+
+
+class ProsecutorDirectionForm(forms.Form):
+    """Guideline 10 (police): the request to a prosecutor and, later, the answer."""
+
+    requested_at = ROCDateTimeField(label="報請時間")
+    prosecutor_office = forms.CharField(label="地方檢察署", max_length=60, initial="臺灣臺北地方檢察署")
+    urgency = forms.CharField(label="證據保全之急迫情形", widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.ChoiceField(label="結果", choices=ProsecutorDirection.Outcome.choices)
+    outcome_on = ROCDateField(label="檢察官回覆日期", required=False)
+    outcome_note = _note("結果說明")
+
+    def __init__(self, *args, editing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            for name in ("outcome", "outcome_on", "outcome_note"):
+                del self.fields[name]
+        self.helper = FormHelper()
+        parts = [Row(Column("requested_at"), Column("prosecutor_office")), "urgency"]
+        if editing:
+            parts += [Row(Column("outcome"), Column("outcome_on")), "outcome_note"]
+        self.helper.layout = Layout(*parts, Submit("submit", "儲存"))

@@ -1,0 +1,47 @@
+"""The legal panel on the case page and the legal records on the supervisor's timeline."""
+
+from cases.panels import CasePanel, register_case_panel
+from cases.selectors import can_edit_case, history_events, register_timeline_source
+from legal.models import (
+    Accusation,
+    CaseOffence,
+    LegalConsultation,
+    PoliceReport,
+    ProsecutorDirection,
+    SubsidyApplication,
+)
+from legal.selectors import case_legal_panel
+
+
+def _context(request, case):
+    context = case_legal_panel(case)
+    context["can_edit"] = request.user.has_perm("legal.manage_legal") and can_edit_case(request.user, case)
+    return context
+
+
+_TIMELINE = [
+    (CaseOffence, "罪名與期間"),
+    (Accusation, "中心告發"),
+    (LegalConsultation, "法律諮詢"),
+    (SubsidyApplication, "司法訴訟補助"),
+    (PoliceReport, "報案"),
+    (ProsecutorDirection, "報請檢察官指揮偵辦"),
+]
+
+
+def _timeline(case):
+    events = []
+    for model, subject in _TIMELINE:
+        events += history_events(model.history.filter(case_id=case.pk), subject, model)
+    return events
+
+
+register_case_panel(
+    CasePanel(
+        title="法律服務（告訴期間、追訴期、告發、諮詢、報案）",
+        template="legal/_case_panel.html",
+        context=_context,
+        order=30,
+    )
+)
+register_timeline_source(_timeline)

@@ -1,0 +1,245 @@
+"""Reads of the legal side of a case. Access goes through the hub's scoping (cases.selectors)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Case, Deadline, Intake
+from cases.selectors import can_edit_case, cases_referred_by, cases_visible_to
+from legal.models import (
+    Accusation,
+    CaseOffence,
+    LegalConsultation,
+    Offence,
+    PoliceReport,
+    ProsecutorDirection,
+    SubsidyApplication,
+)
+from legal.restdays import art122_notes
+
+# --- access helpers: 404 when the record is outside the user's scope ----------------------------
+
+
+def _editable_record(model, user, pk, *, related: tuple[str, ...] = ()):
+    """A case record the user may edit (assigned worker or supervisor); 404 otherwise."""
+    qs = model.objects.select_related("case", "case__victim", *related).filter(
+        case__in=cases_visible_to(user).values("pk")
+    )
+    try:
+        record = qs.get(pk=pk)
+    except (model.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not can_edit_case(user, record.case):
+        raise Http404
+    return record
+
+
+def case_offence_for_user(user, pk) -> CaseOffence:
+    return _editable_record(CaseOffence, user, pk, related=("offence",))
+
+
+def accusation_for_user(user, pk) -> Accusation:
+    return _editable_record(Accusation, user, pk, related=("case_offence__offence", "filed_by"))
+
+
+def consultation_for_user(user, pk) -> LegalConsultation:
+    return _editable_record(LegalConsultation, user, pk)
+
+
+def subsidy_for_user(user, pk) -> SubsidyApplication:
+    return _editable_record(SubsidyApplication, user, pk)
+
+
+def police_report_for_user(user, pk) -> PoliceReport:
+    return _editable_record(PoliceReport, user, pk)
+
+
+def active_offences(*, including: Offence | None = None) -> QuerySet[Offence]:
+    """The catalogue to choose from; a record's current (maybe since deactivated) offence stays valid."""
+    qs = Offence.objects.filter(is_active=True)
+    if including is not None:
+        qs = Offence.objects.filter(pk=including.pk) | qs
+    return qs.order_by("sort_order", "code")
+
+
+# --- police (guideline 10): the cases of the referrals they made ----------------------------------
+
+
+def referred_cases(user) -> list[Case]:
+    """Police: their referred cases, each with `my_referrals` (what they submitted) and `directions`."""
+    mine = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL).order_by("received_at")
+    return list(
+        cases_referred_by(user)
+        .prefetch_related(
+            Prefetch("intakes", queryset=mine, to_attr="my_referrals"),
+            Prefetch(
+                "prosecutor_directions",
+                queryset=ProsecutorDirection.objects.select_related("requested_by"),
+                to_attr="directions",
+            ),
+        )
+        .order_by("-opened_at")
+    )
+
+
+def referred_case_for_police(user, pk) -> Case:
+    mine = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL).order_by("received_at")
+    try:
+        return (
+            cases_referred_by(user)
+            .prefetch_related(Prefetch("intakes", queryset=mine, to_attr="my_referrals"))
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def direction_for_police(user, pk) -> ProsecutorDirection:
+    try:
+        return ProsecutorDirection.objects.select_related("case").get(
+            pk=pk, case__in=cases_referred_by(user).values("pk")
+        )
+    except (ProsecutorDirection.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+# --- supervisors: the unit's accusations ----------------------------------------------------------
+
+
+def open_accusations() -> QuerySet[Accusation]:
+    """Accusations the center still has to file, oldest decision first (index accusation_state)."""
+    return (
+        Accusation.objects.filter(state=Accusation.State.OPEN)
+        .select_related("case", "case__assigned_worker", "case_offence__offence")
+        .order_by("decided_on", "case__number")
+    )
+
+
+def recently_filed_accusations(limit: int = 20) -> QuerySet[Accusation]:
+    return (
+        Accusation.objects.filter(state=Accusation.State.FILED)
+        .select_related("case", "case_offence__offence", "filed_by")
+        .order_by("-filed_on")[:limit]
+    )
+
+
+# --- helpers for forms ----------------------------------------------------------------------------
+
+
+def consultation_summary(case: Case) -> dict:
+    """For the 4-2-3 reminder on the subsidy form: has the victim had (or booked) a consultation?"""
+    rows = list(case.legal_consultations.values_list("status", "scheduled_at"))
+    held = [at for status, at in rows if status == LegalConsultation.Status.HELD]
+    booked = [at for status, at in rows if status == LegalConsultation.Status.BOOKED]
+    return {"held": bool(held), "next_booked": min(booked) if booked else None}
+
+
+def age_on(birth_date: dt.date | None, day: dt.date) -> int | None:
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def suggested_laws(case: Case) -> list[str]:
+    """Guideline 9-1-1: the Criminal Code routes that the case's offences point to."""
+    kinds = set(case.offences.values_list("offence__prosecution", flat=True))
+    laws = []
+    if Offence.Prosecution.COMPLAINT in kinds:
+        laws.append(PoliceReport.Law.CRIMINAL_COMPLAINT)
+    if Offence.Prosecution.PUBLIC in kinds:
+        laws.append(PoliceReport.Law.CRIMINAL_PUBLIC)
+    return laws
+
+
+# --- the case-page panel ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A deadline as the panel shows it: ROC date, days left, warning, note."""
+
+    deadline: Deadline
+    days_left: int
+    note: str
+
+    @property
+    def due(self) -> dt.date:
+        return timezone.localtime(self.deadline.due_at).date()
+
+    @property
+    def is_open(self) -> bool:
+        return self.deadline.state == Deadline.State.OPEN
+
+
+def _periods(case: Case) -> dict[tuple[str, str, str], Deadline]:
+    rows = Deadline.objects.filter(case=case, source_type__app_label="legal").select_related(
+        "source_type", "closed_by"
+    )
+    return {(d.source_type.model, d.source_id, d.kind): d for d in rows}
+
+
+def case_legal_panel(case: Case) -> dict:
+    """Everything the panel shows, in a fixed number of queries whatever the number of records."""
+    today = timezone.localdate()
+    deadlines = _periods(case)
+    offences = list(
+        case.offences.select_related("offence", "accusation", "accusation__filed_by").order_by("created_at")
+    )
+    complaint_days = [
+        timezone.localtime(d.due_at).date()
+        for (model, _, kind), d in deadlines.items()
+        if model == "caseoffence" and kind == Deadline.Kind.COMPLAINT and d.state == Deadline.State.OPEN
+    ]
+    notes = art122_notes(complaint_days) if complaint_days else {}
+
+    def period(model: str, pk, kind: str, with_note: bool = False) -> Period | None:
+        deadline = deadlines.get((model, str(pk), kind))
+        if deadline is None:
+            return None
+        due = timezone.localtime(deadline.due_at).date()
+        note = notes.get(due, "") if with_note and deadline.state == Deadline.State.OPEN else ""
+        return Period(deadline=deadline, days_left=(due - today).days, note=note)
+
+    rows = []
+    for item in offences:
+        accusation = getattr(item, "accusation", None)
+        rows.append(
+            {
+                "item": item,
+                "complaint": period("caseoffence", item.pk, Deadline.Kind.COMPLAINT, with_note=True),
+                "limitation": period("caseoffence", item.pk, Deadline.Kind.LIMITATION),
+                "accusation": accusation,
+                "accusation_period": period("accusation", accusation.pk, Deadline.Kind.ACCUSATION)
+                if accusation
+                else None,
+            }
+        )
+    consultations = [
+        (c, period("legalconsultation", c.pk, Deadline.Kind.APPOINTMENT))
+        for c in case.legal_consultations.select_related("escort_worker").order_by("-scheduled_at")
+    ]
+    reports = []
+    birth_date = case.victim.birth_date
+    for report in case.police_reports.select_related("escort_worker").order_by("-scheduled_at"):
+        age = age_on(birth_date, timezone.localtime(report.scheduled_at).date())
+        reports.append(
+            {
+                "report": report,
+                "period": period("policereport", report.pk, Deadline.Kind.APPOINTMENT),
+                "minor": age is not None and age < 18,
+            }
+        )
+    return {
+        "offences": rows,
+        "consultations": consultations,
+        "subsidies": list(case.subsidies.order_by("-applied_on")),
+        "police_reports": reports,
+        "directions": list(
+            case.prosecutor_directions.select_related("requested_by").order_by("-requested_at")
+        ),
+    }

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from legal import views
+
+app_name = "legal"
+
+urlpatterns = [
+    path("cases/<uuid:pk>/offences/new/", views.offence_add, name="offence_add"),
+    path("offences/<uuid:pk>/", views.offence_edit, name="offence_edit"),
+    path("accusations/", views.accusation_list, name="accusations"),
+    path("accusations/<uuid:pk>/file/", views.accusation_file, name="accusation_file"),
+    path("cases/<uuid:pk>/consultations/new/", views.consultation_add, name="consultation_add"),
+    path("consultations/<uuid:pk>/", views.consultation_edit, name="consultation_edit"),
+    path("cases/<uuid:pk>/subsidies/new/", views.subsidy_add, name="subsidy_add"),
+    path("subsidies/<uuid:pk>/", views.subsidy_edit, name="subsidy_edit"),
+    path("cases/<uuid:pk>/police-reports/new/", views.police_report_add, name="police_report_add"),
+    path("police-reports/<uuid:pk>/", views.police_report_edit, name="police_report_edit"),
+    path("police/", views.police_cases, name="police_cases"),
+    path("police/cases/<uuid:pk>/prosecutor/new/", views.prosecutor_new, name="prosecutor_new"),
+    path("police/prosecutor/<uuid:pk>/", views.prosecutor_edit, name="prosecutor_edit"),
+]
