@@ -68,6 +68,12 @@ class CallIntakeForm(VictimIdentifiersMixin):
     )
     wishes = forms.ChoiceField(label="被害人意願", choices=Intake.Wishes.choices)
     wishes_note = forms.CharField(label="意願說明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    send_resource_sms = forms.BooleanField(
+        label="傳送服務資源簡訊（中心統一版本）",
+        required=False,
+        help_text="被害人暫無意願接受服務時勾選（指引 1-3）：以中心統一的通用簡訊傳送服務資源到上方手機，"
+        "內容不提及任何人或案情；夜間靜默時段內不發送，時段結束後才送出。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +92,7 @@ class CallIntakeForm(VictimIdentifiersMixin):
                 Row(Column("victim_phone"), Column("victim_national_id")),
             ),
             Fieldset("內容", "immediate_danger", "requests", "narrative"),
-            Fieldset("服務與意願", "services_offered", "wishes", "wishes_note"),
+            Fieldset("服務與意願", "services_offered", "wishes", "wishes_note", "send_resource_sms"),
             Submit("submit", "儲存來電紀錄"),
         )
 
@@ -95,6 +101,11 @@ class CallIntakeForm(VictimIdentifiersMixin):
         if data.get("caller_relation") and data["caller_relation"] != Intake.CallerRelation.VICTIM:
             if not data.get("caller_name"):
                 self.add_error("caller_name", "非被害人本人來電時，請填寫來電者姓名或稱呼。")
+        if data.get("send_resource_sms"):
+            if data.get("wishes") and data["wishes"] != Intake.Wishes.DECLINES:
+                self.add_error("send_resource_sms", "服務資源簡訊只在被害人「暫無意願接受服務」時傳送。")
+            if "victim_phone" in data and not data["victim_phone"]:
+                self.add_error("victim_phone", "要傳送服務資源簡訊，請填寫被害人手機。")
         return data
 
 

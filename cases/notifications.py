@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
+from functools import partial
 
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def build_notification(
@@ -22,7 +29,23 @@ def notify(*, recipients: Iterable, kind: str, text: str, case: Case | None = No
     rows = [
         build_notification(recipient=r, kind=kind, text=text, case=case, url=url) for r in recipients if r
     ]
-    return Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
+    if settings.NOTIFY_BY_EMAIL:
+        transaction.on_commit(
+            partial(_email, [(r.recipient.email, r.get_kind_display(), r.text) for r in rows])
+        )
+    return created
+
+
+def _email(messages: list[tuple[str, str, str]]) -> None:
+    """NOTIFY_BY_EMAIL: the same short text (case number, never the victim) to the staff member's address."""
+    for address, kind, text in messages:
+        if not address:
+            continue
+        try:
+            send_mail(f"[數位性影像案件服務系統] {kind}", text, None, [address])
+        except Exception as exc:  # the in-app notification is the record; mail is a courtesy
+            logger.warning("notification email failed (%s)", type(exc).__name__)
 
 
 def unread_for(user) -> QuerySet[Notification]:

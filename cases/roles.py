@@ -38,8 +38,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "referrals.add_referral",
         "referrals.view_referral",
     ],
-    Role.SOCIAL_WORKER: ["cases.view_case"],
-    Role.POLICE: ["referrals.add_referral", "referrals.view_referral"],
+    Role.SOCIAL_WORKER: ["cases.view_case", "legal.manage_legal"],
+    Role.POLICE: ["referrals.add_referral", "referrals.view_referral", "legal.record_prosecutor_direction"],
     Role.SUPERVISOR: [
         "cases.view_case",
         "cases.view_all_cases",
@@ -48,14 +48,42 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_unit_overview",
         "cases.view_audit_trail",
         "referrals.view_referral",
+        "legal.manage_legal",
+        "legal.view_accusation_queue",
+        # SMS templates (guideline 1-3 text and reminders), checked for what an SMS may say.
+        "cases.view_smstemplate",
+        "cases.change_smstemplate",
     ],
     # Administrators manage accounts and catalogues, not case content.
-    Role.ADMIN: ["auth.add_user", "auth.change_user", "auth.view_user", "auth.view_group"],
+    Role.ADMIN: [
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.view_group",
+        # Offence catalogue (no delete: cases point at it) and the rest-day calendar, with history.
+        "legal.add_offence",
+        "legal.change_offence",
+        "legal.view_offence",
+        "legal.view_historicaloffence",
+        "legal.add_restday",
+        "legal.change_restday",
+        "legal.delete_restday",
+        "legal.view_restday",
+        "legal.view_historicalrestday",
+        # SMS templates, through the template pages (not the admin site).
+        "cases.view_smstemplate",
+        "cases.change_smstemplate",
+    ],
 }
 
 
 def sync_role_groups(apps=None) -> None:
-    """Create the role groups with exactly ROLE_PERMISSIONS (idempotent)."""
+    """Create the role groups with exactly ROLE_PERMISSIONS (idempotent).
+
+    In a migration (`apps` given) a permission whose model is not in that migration state yet is
+    skipped: the migration that adds the model syncs again (e.g. legal/0003). Outside migrations a
+    missing permission is an error.
+    """
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
@@ -73,5 +101,9 @@ def sync_role_groups(apps=None) -> None:
         wanted = []
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            try:
+                wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            except Permission.DoesNotExist:
+                if apps is global_apps:
+                    raise
         group.permissions.set(wanted)

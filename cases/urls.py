@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_sms
 
 app_name = "cases"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("deadlines/<uuid:pk>/close/", views.deadline_close, name="deadline_close"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications_read"),
+    path("sms/templates/", views_sms.sms_template_list, name="sms_templates"),
+    path("sms/templates/<uuid:pk>/", views_sms.sms_template_edit, name="sms_template_edit"),
+    path("sms/<uuid:pk>/resolve/", views_sms.sms_message_resolve, name="sms_resolve"),
+    path("sms/delivery-report/", views_sms.sms_delivery_report, name="sms_delivery_report"),
 ]

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import notifications, selectors, services, tracker
+from cases import notifications, outbox, selectors, services, tracker
 from cases.forms import CallIntakeForm, DeadlineCloseForm, DispatchForm, IntakeCloseForm, VictimForm
 from cases.models import Case, Deadline, Intake
 from cases.panels import panels_for
@@ -93,7 +93,12 @@ def intake_detail(request, pk):
     return render(
         request,
         "cases/intake_detail.html",
-        {"intake": intake, "matches": matches, "close_form": IntakeCloseForm()},
+        {
+            "intake": intake,
+            "matches": matches,
+            "close_form": IntakeCloseForm(),
+            "sms_messages": outbox.sms_messages_for_intake(intake),
+        },
     )
 
 

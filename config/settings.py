@@ -159,17 +159,97 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A save must not wait long for a broker that is down: the SMS outbox sweeper re-enqueues later.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": 5,
+    # A publisher tries twice, at once, then gives up (the worker's consumer has its own retry policy).
+    "max_retries": 1,
+    "interval_start": 0,
+}
 # Periodic jobs, all in one place. Every job is idempotent, so a missed or doubled beat is harmless.
 CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {"task": "cases.tasks.send_deadline_reminders", "schedule": 30 * 60},
+    "sms-sweep": {"task": "cases.tasks.sms_sweep", "schedule": 60},
+    "sms-victim-reminders": {"task": "cases.tasks.sms_victim_reminders", "schedule": 30 * 60},
 }
 
 # Deadline reminders go out this many days before the due date (0 = on the day).
 DEADLINE_REMINDER_DAYS = env.list("DEADLINE_REMINDER_DAYS", cast=int, default=[30, 14, 7, 3, 1, 0])
 
-# SMS: "console" prints, "file" writes to SMS_FILE_PATH (tests).
+# SMS to victims (docs/sms.md): "console" prints, "file" writes to SMS_FILE_PATH (tests), "mitake"
+# posts to a Mitake-style gateway.
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.log"))
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USERNAME = env("SMS_GATEWAY_USERNAME", default="")
+SMS_GATEWAY_PASSWORD = env("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+# Delivery reports: the public URL of cases:sms_delivery_report, and the secret the gateway must send.
+SMS_CALLBACK_URL = env("SMS_CALLBACK_URL", default="")
+SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET", default="")
+# What {hotline} fills in; the time zone of quiet hours is TIME_ZONE.
+SMS_HOTLINE_NUMBER = env("SMS_HOTLINE_NUMBER", default="(02)23615295分機226")
+SMS_QUIET_HOURS_START = env("SMS_QUIET_HOURS_START", default="22:00")
+SMS_QUIET_HOURS_END = env("SMS_QUIET_HOURS_END", default="08:00")
+SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=5)
+SMS_MAX_ATTEMPTS = env.int("SMS_MAX_ATTEMPTS", default=5)
+SMS_RETRY_BASE_SECONDS = env.int("SMS_RETRY_BASE_SECONDS", default=60)
+SMS_RETRY_MAX_SECONDS = env.int("SMS_RETRY_MAX_SECONDS", default=3600)
+# A message still 'sending' after this long is marked for a person to check, never resent by itself.
+SMS_SENDING_TIMEOUT = env.int("SMS_SENDING_TIMEOUT", default=600)
+# A queued message whose task has not run after this long is enqueued again by the sweeper.
+SMS_REENQUEUE_AFTER = env.int("SMS_REENQUEUE_AFTER", default=120)
+SMS_SWEEP_BATCH = env.int("SMS_SWEEP_BATCH", default=500)
+# Victims who agreed to SMS get a reminder this many days before a complaint deadline or appointment.
+SMS_VICTIM_REMINDER_DAYS = env.list("SMS_VICTIM_REMINDER_DAYS", cast=int, default=[7, 1])
+
+
+def _check_sms_settings() -> None:
+    from cases.sms.schedule import parse_clock
+
+    problems = []
+    if SMS_BACKEND not in ("console", "file", "mitake"):
+        problems.append(f"SMS_BACKEND must be console, file or mitake, not {SMS_BACKEND!r}")
+    if SMS_BACKEND == "mitake" and not (SMS_GATEWAY_URL and SMS_GATEWAY_USERNAME and SMS_GATEWAY_PASSWORD):
+        problems.append(
+            "SMS_BACKEND=mitake needs SMS_GATEWAY_URL, SMS_GATEWAY_USERNAME and SMS_GATEWAY_PASSWORD"
+        )
+    if SMS_CALLBACK_SECRET and len(SMS_CALLBACK_SECRET) < 16:
+        problems.append("SMS_CALLBACK_SECRET must be at least 16 characters")
+    for name in ("SMS_QUIET_HOURS_START", "SMS_QUIET_HOURS_END"):
+        try:
+            parse_clock(globals()[name])
+        except ValueError:
+            problems.append(f"{name} must be HH:MM")
+    if SMS_SENDING_TIMEOUT <= 2 * SMS_GATEWAY_TIMEOUT:
+        problems.append("SMS_SENDING_TIMEOUT must be more than twice SMS_GATEWAY_TIMEOUT")
+    if SMS_MAX_SEGMENTS < 1 or SMS_MAX_ATTEMPTS < 1:
+        problems.append("SMS_MAX_SEGMENTS and SMS_MAX_ATTEMPTS must be at least 1")
+    if problems:
+        raise ImproperlyConfigured("; ".join(problems))
+
+
+_check_sms_settings()
+
+# Staff notifications are in-app; with NOTIFY_BY_EMAIL they are also mailed (the text names the case
+# number only) through the SMTP server below.
+NOTIFY_BY_EMAIL = env.bool("NOTIFY_BY_EMAIL", default=False)
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("EMAIL_HOST", default="localhost"),
+            "port": env.int("EMAIL_PORT", default=25),
+            "username": env("EMAIL_HOST_USER", default=""),
+            "password": env("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ncii-cases@localhost")
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ DATABASE_URL still decides the database, so CI runs the same suite on PostgreSQL
 """
 
 import os
+import tempfile
 
 from cryptography.fernet import Fernet
 
@@ -15,6 +16,20 @@ os.environ.setdefault("DEMO_PASSWORD", "demo-pass-for-tests")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from config.settings import *  # noqa: E402,F403
+
+# SQLite: a file, not :memory:, so the Celery worker that the SMS tests start (tests/sms/) opens the
+# same test database; one file per test process, so two runs in one checkout never share it. WAL lets
+# the worker write while the test reads; IMMEDIATE transactions wait for the write lock instead of
+# failing with "database is locked" when the worker wrote since the transaction began.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"ncii-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"]["OPTIONS"] = {  # noqa: F405
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+    }
 
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

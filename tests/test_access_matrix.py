@@ -29,6 +29,7 @@ from cases import tracker
 from cases.models import Deadline
 from cases.templatetags.roc import person
 from tests.factories import make_intake
+from tests.legal import factories as legal_factories
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,19 @@ RECORD = {
     "cases:timeline": "case",
     "referrals:detail": "referral",
     "cases:deadline_close": "deadline",
+    "legal:offence_add": "case",
+    "legal:offence_edit": "case_offence",
+    "legal:accusation_file": "accusation",
+    "legal:consultation_add": "case",
+    "legal:consultation_edit": "consultation",
+    "legal:subsidy_add": "case",
+    "legal:subsidy_edit": "subsidy",
+    "legal:police_report_add": "case",
+    "legal:police_report_edit": "police_report",
+    "legal:prosecutor_new": "referred_case",
+    "legal:prosecutor_edit": "direction",
+    "cases:sms_template_edit": "sms_template",
+    "cases:sms_resolve": "sms_message",
 }
 
 # fmt: off
@@ -92,6 +106,42 @@ MATRIX = [
     ("referrals:new",          "GET",  LOGIN,  200,    403,    403,    200,    200,    403,    403,    403),
     ("referrals:new",          "POST", LOGIN,  200,    403,    403,    200,    200,    403,    403,    403),
     ("referrals:detail",       "GET",  LOGIN,  200,    404,    404,    200,    404,    200,    404,    404),
+    # Legal (items 4, 9, 10): the assigned worker and supervisors write; police only item 10, on
+    # the cases of their own referrals ("referred_case" was referred by `police`, not `police2`).
+    ("legal:offence_add",      "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:offence_add",      "POST", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:offence_edit",     "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:offence_edit",     "POST", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:accusations",      "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    ("legal:accusation_file",  "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:accusation_file",  "POST", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:consultation_add", "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:consultation_add", "POST", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:consultation_edit", "GET", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:consultation_edit", "POST", LOGIN, 403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:subsidy_add",      "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:subsidy_add",      "POST", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:subsidy_edit",     "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:subsidy_edit",     "POST", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:police_report_add", "GET", LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:police_report_add", "POST", LOGIN, 403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:police_report_edit", "GET", LOGIN, 403,    200,    404,    403,    403,    200,    403,    403),
+    ("legal:police_report_edit", "POST", LOGIN, 403,   200,    404,    403,    403,    200,    403,    403),
+    ("legal:police_cases",     "GET",  LOGIN,  403,    403,    403,    200,    200,    403,    403,    403),
+    ("legal:prosecutor_new",   "GET",  LOGIN,  403,    403,    403,    200,    404,    403,    403,    403),
+    ("legal:prosecutor_new",   "POST", LOGIN,  403,    403,    403,    200,    404,    403,    403,    403),
+    ("legal:prosecutor_edit",  "GET",  LOGIN,  403,    403,    403,    200,    404,    403,    403,    403),
+    ("legal:prosecutor_edit",  "POST", LOGIN,  403,    403,    403,    200,    404,    403,    403,    403),
+    # SMS (issue 4): templates for supervisors and admins; settling a message of case_of_worker (the
+    # hotline settles only the generic SMS of an intake); delivery reports need the gateway's secret,
+    # which nobody signed in has (none is configured in tests), so every caller gets 403.
+    ("cases:sms_templates",    "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    200,    403),
+    ("cases:sms_template_edit", "GET", LOGIN,  403,    403,    403,    403,    403,    200,    200,    403),
+    ("cases:sms_template_edit", "POST", LOGIN, 403,    403,    403,    403,    403,    200,    200,    403),
+    ("cases:sms_resolve",      "GET",  LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:sms_resolve",      "POST", LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:sms_delivery_report", "GET", 403,  403,    403,    403,    403,    403,    403,    403,    403),
+    ("cases:sms_delivery_report", "POST", 403, 403,    403,    403,    403,    403,    403,    403,    403),
 ]
 # fmt: on
 
@@ -128,6 +178,72 @@ def pending_intake(hotline):
     return make_intake(actor=hotline, victim_name="佇列待處理者")
 
 
+# Legal records, all on case_of_worker except the police ones (built through tests/legal/factories.py).
+LEGAL_RECORDS = {
+    "case_offence": "legal_case_offence",
+    "accusation": "legal_accusation",
+    "consultation": "legal_consultation",
+    "subsidy": "legal_subsidy",
+    "police_report": "legal_police_report",
+    "referred_case": "legal_referred_case",
+    "direction": "legal_direction",
+}
+
+
+@pytest.fixture
+def legal_case_offence(worker, case_of_worker):
+    return legal_factories.make_case_offence(actor=worker, case=case_of_worker)
+
+
+@pytest.fixture
+def legal_accusation(worker, case_of_worker):
+    return legal_factories.make_accusation(actor=worker, case=case_of_worker)
+
+
+@pytest.fixture
+def legal_consultation(worker, case_of_worker):
+    return legal_factories.make_consultation(actor=worker, case=case_of_worker)
+
+
+@pytest.fixture
+def legal_subsidy(worker, case_of_worker):
+    return legal_factories.make_subsidy(actor=worker, case=case_of_worker)
+
+
+@pytest.fixture
+def legal_police_report(worker, case_of_worker):
+    return legal_factories.make_police_report(actor=worker, case=case_of_worker)
+
+
+@pytest.fixture
+def legal_referred_case(hotline, worker, referral_of_police):
+    return legal_factories.make_referred_case(hotline=hotline, referral=referral_of_police, worker=worker)
+
+
+@pytest.fixture
+def legal_direction(police, legal_referred_case):
+    return legal_factories.make_direction(police=police, case=legal_referred_case)
+
+
+# SMS records: a template, and an uncertain message of case_of_worker (tests/sms/factories.py).
+SMS_RECORDS = {"sms_template": "sms_template_record", "sms_message": "sms_message_of_case"}
+
+
+@pytest.fixture
+def sms_template_record(db):
+    from cases.outbox import sms_template_get
+
+    return sms_template_get("generic_resource")
+
+
+@pytest.fixture
+def sms_message_of_case(case_of_worker):
+    from cases.models import SmsMessage
+    from tests.sms.factories import make_sms
+
+    return make_sms(case=case_of_worker, state=SmsMessage.State.UNCERTAIN)
+
+
 def _records(request, name: str) -> dict:
     record = RECORD.get(name)
     records = {}
@@ -139,6 +255,10 @@ def _records(request, name: str) -> dict:
         records["referral"] = request.getfixturevalue("referral_of_police")
     if record == "deadline":
         records["deadline"] = request.getfixturevalue("deadline_of_case")
+    if record in LEGAL_RECORDS:
+        records[record] = request.getfixturevalue(LEGAL_RECORDS[record])
+    if record in SMS_RECORDS:
+        records[record] = request.getfixturevalue(SMS_RECORDS[record])
     return records
 
 
@@ -337,6 +457,8 @@ def test_admin_sees_no_victim_name_anywhere(client, request, admin_user, hotline
         due=dt.date(2030, 1, 31),
     )
     records = {"case": case, "referral": referral, "intake": pending, "deadline": deadline}
+    records |= {key: request.getfixturevalue(fixture) for key, fixture in LEGAL_RECORDS.items()}
+    records |= {key: request.getfixturevalue(fixture) for key, fixture in SMS_RECORDS.items()}
 
     client.force_login(admin_user)
     pages = [_url(name, records) for name, method, *_ in MATRIX if method == "GET"]

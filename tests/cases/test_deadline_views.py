@@ -102,6 +102,11 @@ class TestDeadlineClose:
 
 
 class TestNotifications:
+    @pytest.fixture(autouse=True)
+    def empty_inbox(self, mine):
+        # Dispatching `mine` notified the worker (cases.services.dispatch_case); start from an empty inbox.
+        Notification.objects.all().delete()
+
     def test_unread_count_in_the_navigation_and_marking_read(self, client, worker, mine):
         notify(
             recipients=[worker],

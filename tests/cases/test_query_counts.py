@@ -32,8 +32,10 @@ QUERIES = {
     "hotline: intake queue": 9,
     # + counts by state + pending count + workers with caseloads + recent cases + groups (navigation)
     "supervisor: overview": 10,
-    # + groups + the case + read-log insert + deadlines + intakes + dispatches + referral panel
-    "worker: case detail": 12,
+    # + groups + the case + read-log insert + deadlines + intakes + dispatches + referral panel + SMS panel
+    # + legal panel (offences, their deadlines, consultations, police reports, subsidies, prosecutor
+    # directions: 6; tests/legal/test_panel_queries.py)
+    "worker: case detail": 19,
     # + groups + count + page of referrals with intake and case joined
     "police: my referrals": 8,
     # + groups (role check) + the permissions of the navigation + overdue, 7-day and 30-day sections
@@ -188,7 +190,7 @@ class TestCaseDetail:
             large = _get(client, case.get_absolute_url())
         assert len(large.context["intakes"]) == 1 + 3 * N and len(small.context["intakes"]) == 1 + N
         assert len(large.context["dispatches"]) == 1 + 6 * N
-        ((_, panel),) = large.context["panels"]
+        (panel,) = [ctx for p, ctx in large.context["panels"] if p.template == "referrals/_case_panel.html"]
         assert len(panel["referrals"]) == 3 * N // 2
 
 

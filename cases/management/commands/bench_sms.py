@@ -1,0 +1,185 @@
+"""Outbox throughput, end to end: queue N messages (one transaction each, as the app does), let a real
+Celery worker claim and send them to a local Mitake-style gateway, and time it. docs/benchmarks.md.
+
+    manage.py bench_sms --messages 500 --concurrency 2 --broker redis://127.0.0.1:6379/14
+
+It starts the gateway (http.server on 127.0.0.1) and the worker (`celery -A config worker`) itself,
+against the database of DATABASE_URL, which must be a file or a server (the worker is another
+process) and, as for `manage.py bench`, have "bench" in its name unless you pass
+--i-know-this-writes-fake-data. The rows it writes (fictional 0900 numbers) are deleted afterwards
+unless --keep.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test.utils import override_settings
+
+from cases import outbox
+from cases.models import SmsMessage
+from cases.sms.localgateway import LocalGateway
+
+ROOT = Path(settings.BASE_DIR)
+BUSINESS_PREFIX = "bench-sms"
+
+
+class Command(BaseCommand):
+    help = "Measure SMS outbox throughput through a real worker and a local HTTP gateway (messages/second)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--messages", type=int, default=500)
+        parser.add_argument("--concurrency", type=int, default=2, help="worker pool processes (default 2)")
+        parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+        parser.add_argument("--broker", default="", help="broker URL (default CELERY_BROKER_URL)")
+        parser.add_argument("--keep", action="store_true", help="keep the benchmark rows")
+        parser.add_argument("--i-know-this-writes-fake-data", action="store_true", dest="force")
+
+    def handle(self, *args, **opts):
+        broker = opts["broker"] or settings.CELERY_BROKER_URL
+        if not broker:
+            raise CommandError("Give --broker or set CELERY_BROKER_URL: the worker needs a real broker.")
+        database_url = self._database_url()
+        name = str(connection.settings_dict["NAME"])
+        if "bench" not in Path(name).name and not opts["force"]:
+            raise CommandError(f"Refusing to write fake messages into {name!r}: its name lacks 'bench'.")
+        if settings.DEBUG:
+            self.stderr.write("DEBUG is on: timings include debug overhead.")
+        count = opts["messages"]
+
+        logging.getLogger("cases.sms").setLevel(logging.WARNING)  # one line per message would dominate
+        no_quiet_hours = override_settings(SMS_QUIET_HOURS_START="00:00", SMS_QUIET_HOURS_END="00:00")
+        with (
+            no_quiet_hours,
+            LocalGateway() as gateway,
+            self._worker(opts, broker, database_url, gateway.url) as log,
+        ):
+            from config.celery import app
+
+            os.environ["CELERY_BROKER_URL"] = broker  # Celery prefers it to app.conf.broker_url
+            app.conf.broker_url, app.conf.task_always_eager = broker, False
+            # 1. End to end: one transaction per message, as intake does; the worker runs alongside.
+            started = time.monotonic()
+            ids = []
+            for i in range(count):
+                with transaction.atomic():
+                    ids.append(self._queue(f"{started}:a{i}", i).pk)
+            committed = time.monotonic()
+            finished = self._wait_sent(ids, log)
+            latencies = sorted(
+                (sent - created).total_seconds()
+                for created, sent in SmsMessage.objects.filter(pk__in=ids).values_list(
+                    "created_at", "sent_at"
+                )
+            )
+            # 2. A backlog (as after a broker outage): all rows in one transaction, then the worker drains it.
+            with transaction.atomic():
+                backlog = [self._queue(f"{started}:b{i}", i).pk for i in range(count)]
+            drain_started = time.monotonic()
+            drained = self._wait_sent(backlog, log)
+
+        requests, delivered = len(gateway.requests), len(gateway.sent)
+        if not opts["keep"]:
+            SmsMessage.objects.filter(pk__in=ids + backlog).delete()
+        total, drain = finished - started, drained - drain_started
+        p50 = statistics.median(latencies) * 1000
+        p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
+        self.stdout.write(
+            f"SMS outbox, {count} messages per phase, worker {opts['pool']} x{opts['concurrency']}, "
+            f"{connection.vendor}, broker {broker.split('@')[-1]}\n"
+            f"  end to end:     {count / total:7.1f} messages/s  ({total:.2f} s; one transaction per "
+            f"message, {count / (committed - started):.1f}/s committed; last sent "
+            f"{finished - committed:.2f} s after the last commit)\n"
+            f"                  commit -> sent p50 {p50:.0f} ms, p95 {p95:.0f} ms\n"
+            f"  backlog drain:  {count / drain:7.1f} messages/s  ({drain:.2f} s)\n"
+            f"  gateway: {requests} requests, {delivered} delivered, {requests - delivered} duplicates"
+        )
+
+    def _queue(self, key: str, i: int) -> SmsMessage:
+        return outbox.sms_queue(
+            actor=None,
+            purpose=SmsMessage.Purpose.GENERIC_RESOURCE,
+            template_key="generic_resource",
+            phone=f"0900{i % 1000000:06d}",
+            values={},
+            business_key=f"{BUSINESS_PREFIX}:{key}",
+        )
+
+    def _wait_sent(self, ids: list, log: Path) -> float:
+        rows = SmsMessage.objects.filter(pk__in=ids)
+        deadline = time.monotonic() + max(60, len(ids) / 5)
+        while rows.filter(state=SmsMessage.State.SENT).count() < len(ids):
+            if time.monotonic() > deadline:
+                states = dict(rows.values_list("state").annotate(n=Count("pk")))
+                raise CommandError(f"not all sent in time: {states}\n{log.read_text()[-2000:]}")
+            time.sleep(0.02)
+        return time.monotonic()
+
+    def _database_url(self) -> str:
+        conf = connection.settings_dict
+        if connection.vendor == "postgresql":
+            auth = (conf.get("USER") or "") + (f":{conf['PASSWORD']}" if conf.get("PASSWORD") else "")
+            host = f"{conf.get('HOST') or '127.0.0.1'}:{conf.get('PORT') or 5432}"
+            return f"postgres://{auth}@{host}/{conf['NAME']}"
+        if connection.vendor == "sqlite" and "memory" not in str(conf["NAME"]):
+            return f"sqlite:///{conf['NAME']}"
+        raise CommandError("The worker is another process: use PostgreSQL or a SQLite file.")
+
+    class _worker:
+        """`celery -A config worker` with this process's settings, pointed at the local gateway."""
+
+        def __init__(self, opts, broker, database_url, gateway_url):
+            self.cmd = [
+                sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", opts["pool"],
+                "--concurrency", str(opts["concurrency"]), "--loglevel", "INFO",
+                "--without-heartbeat", "--without-gossip", "--without-mingle",
+                "--hostname", f"bench-sms-{os.getpid()}@%h",
+            ]  # fmt: skip
+            self.env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+                "DATABASE_URL": database_url,
+                "CELERY_BROKER_URL": broker,
+                "SMS_BACKEND": "mitake",
+                "SMS_GATEWAY_URL": gateway_url,
+                "SMS_GATEWAY_USERNAME": "bench",
+                "SMS_GATEWAY_PASSWORD": "bench",
+                "SMS_QUIET_HOURS_START": "00:00",
+                "SMS_QUIET_HOURS_END": "00:00",
+                "LOG_LEVEL": "INFO",
+            }
+            self.log = Path(tempfile.mkstemp(prefix="bench-sms-worker-", suffix=".log")[1])
+
+        def __enter__(self) -> Path:
+            with self.log.open("w") as out:
+                self.proc = subprocess.Popen(
+                    self.cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
+                )
+            deadline = time.monotonic() + 60
+            while " ready." not in self.log.read_text():
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise CommandError(f"the worker did not start:\n{self.log.read_text()[-2000:]}")
+                time.sleep(0.1)
+            return self.log
+
+        def __exit__(self, *exc) -> None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+            self.log.unlink(missing_ok=True)

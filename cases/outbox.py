@@ -1,0 +1,599 @@
+"""The SMS outbox: queue in the caller's transaction, deliver from a Celery task, sweep what is left.
+
+docs/sms.md explains the states and the rules. In short:
+
+- `sms_queue` writes an SmsMessage (number and text encrypted) in the same transaction as the change
+  that causes it, and enqueues the send task with `transaction.on_commit`. A broker error there is
+  logged and swallowed: the save stands and the sweeper enqueues the row later.
+- `sms_deliver` (the task body) claims the row with a conditional UPDATE queued -> sending, so a second
+  delivery of the same task, or two tasks for one row, send once. Only it decrypts the number.
+- Never twice: a message whose fate is unknown (the gateway may have taken it) is marked `uncertain`
+  for a person to check; nothing resends it by itself. The idempotency key goes to the gateway as the
+  client message id, so a delivery report can still settle it.
+- `sms_sweep` (beat, and `manage.py sms_sweep`) enqueues due queued rows and marks rows stuck in
+  `sending` past SMS_SENDING_TIMEOUT as uncertain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, Deadline, Intake, JobLock, Notification, SmsMessage, SmsTemplate, Victim
+from cases.notifications import notify
+from cases.privacy import mask_phone, normalise_phone
+from cases.rocdate import format_roc
+from cases.roles import Role, has_role
+from cases.sms import defaults
+from cases.sms.backends import Outcome, Outgoing, SendResult, get_backend
+from cases.sms.schedule import parse_clock, quiet_hours_end, retry_delay
+from cases.sms.text import SmsTextError, check_place_code, check_rendered, check_template, format_time, render
+from cases.validators import is_valid_tw_mobile
+
+logger = logging.getLogger("cases.sms")
+
+State = SmsMessage.State
+Purpose = SmsMessage.Purpose
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+def sms_template_get(key: str) -> SmsTemplate:
+    """A template by key; a default that is missing (e.g. after a test flush) is restored first."""
+    template = SmsTemplate.objects.filter(key=key).first()
+    if template is None:
+        defaults.ensure_default_templates(SmsTemplate)
+        template = SmsTemplate.objects.get(key=key)
+    return template
+
+
+def sample_values() -> dict[str, str]:
+    """What the template page's preview fills in."""
+    sample_time = timezone.localtime().replace(hour=14, minute=30, second=0, microsecond=0) + dt.timedelta(
+        days=1
+    )
+    return {"time": format_time(sample_time), "place_code": "A3", "hotline": settings.SMS_HOTLINE_NUMBER}
+
+
+def sms_template_check(*, template: SmsTemplate, body: str):
+    """The length of the body with sample values, or ValidationError with what is wrong (zh-Hant)."""
+    try:
+        return check_template(
+            body,
+            max_segments=settings.SMS_MAX_SEGMENTS,
+            sample=sample_values(),
+            available=defaults.TEMPLATE_PLACEHOLDERS.get(template.key),
+        )
+    except SmsTextError as exc:
+        raise ValidationError({"body": exc.messages}) from None
+
+
+@transaction.atomic
+def sms_template_update(*, actor, template: SmsTemplate, body: str) -> SmsTemplate:
+    """A supervisor edits a template; the check refuses names, case details and offence words."""
+    body = body.strip()
+    sms_template_check(template=template, body=body)
+    template = SmsTemplate.objects.select_for_update().get(pk=template.pk)
+    template.body = body
+    template.updated_by = actor
+    template._history_user = actor
+    template.full_clean()
+    template.save(update_fields=["body", "updated_by", "updated_at"])
+    return template
+
+
+# --- queueing ------------------------------------------------------------------------------------
+
+
+def idempotency_key(*parts: object) -> str:
+    """One key per business event (the same reminder step twice is one message); 32 hex characters."""
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
+def _quiet_until(moment: dt.datetime) -> dt.datetime | None:
+    local = timezone.localtime(moment)
+    start, end = parse_clock(settings.SMS_QUIET_HOURS_START), parse_clock(settings.SMS_QUIET_HOURS_END)
+    return quiet_hours_end(local, start, end)
+
+
+def _victim_consents(case_id) -> bool:
+    if case_id is None:
+        return False
+    return Case.objects.filter(pk=case_id, victim__sms_consent=True).exists()
+
+
+@transaction.atomic
+def sms_queue(
+    *,
+    actor,
+    purpose: str,
+    template_key: str,
+    phone: str,
+    values: dict[str, str],
+    business_key: str,
+    case: Case | None = None,
+    intake: Intake | None = None,
+    requires_consent: bool = False,
+    not_before: dt.datetime | None = None,
+) -> SmsMessage:
+    """Write an SMS into the outbox within the caller's transaction; it is enqueued when that commits.
+
+    The same business_key again returns the message already queued (nothing is sent twice). The send
+    time is not_before (default now), moved to the end of quiet hours when it falls inside them.
+    """
+    key = idempotency_key(purpose, business_key)
+    existing = SmsMessage.objects.without_content().filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if requires_consent and not _victim_consents(case.pk if case else None):
+        raise ValidationError("被害人未同意以簡訊聯繫，不能傳送這則簡訊。", code="sms_no_consent")
+    if not is_valid_tw_mobile(phone or ""):
+        raise ValidationError("沒有可接收簡訊的手機號碼（09 開頭共 10 碼）。", code="sms_no_mobile")
+    template = sms_template_get(template_key)
+    try:
+        text = render(template.body, {"hotline": settings.SMS_HOTLINE_NUMBER, **values})
+        length = check_rendered(text, max_segments=settings.SMS_MAX_SEGMENTS)
+    except SmsTextError as exc:
+        raise ValidationError(exc.messages, code="sms_text") from None
+    now = timezone.now()
+    due = max(now, not_before or now)
+    due = _quiet_until(due) or due
+    number = normalise_phone(phone)
+    message = SmsMessage(
+        case=case,
+        intake=intake,
+        purpose=purpose,
+        template=template,
+        phone=number,
+        phone_masked=mask_phone(number),
+        body=text,
+        segments=length.segments,
+        requires_consent=requires_consent,
+        idempotency_key=key,
+        next_attempt_at=due,
+        enqueued_at=now if due <= now else None,
+        created_by=actor,
+        created_at=now,
+    )
+    message.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():  # a savepoint, so a concurrent duplicate does not spoil the caller
+            message.save(force_insert=True)
+    except IntegrityError:
+        return SmsMessage.objects.without_content().get(idempotency_key=key)
+    if due <= now:
+        transaction.on_commit(partial(enqueue, message.pk))
+    logger.info(
+        "sms queued: id=%s purpose=%s to=%s due=%s",
+        message.pk,
+        purpose,
+        message.phone_masked,
+        due.isoformat(),
+    )
+    return message
+
+
+def sms_queue_generic_resource(*, actor, intake: Intake) -> SmsMessage:
+    """Guideline 1-3: the victim has no wish for services now; the center's generic text goes out.
+
+    No consent flag is needed: the hotline decides on the call, and the text names no one.
+    """
+    return sms_queue(
+        actor=actor,
+        purpose=Purpose.GENERIC_RESOURCE,
+        template_key=defaults.GENERIC_RESOURCE,
+        phone=intake.victim_phone,
+        values={},
+        business_key=f"intake:{intake.pk}",
+        intake=intake,
+        case=intake.case,
+    )
+
+
+def sms_queue_appointment_reminder(
+    *,
+    actor,
+    case: Case,
+    starts_at: dt.datetime,
+    place_code: str,
+    source,
+    send_at: dt.datetime | None = None,
+) -> SmsMessage:
+    """A reminder of a booked appointment (court, consultation, report) for a victim who agreed to SMS.
+
+    Sent at send_at (default: 24 hours before). The place is a code agreed with the victim, never a name.
+    """
+    try:
+        code = check_place_code(place_code)
+    except SmsTextError as exc:
+        raise ValidationError({"place_code": exc.messages}) from None
+    victim = Victim.objects.only("phone").get(cases=case)
+    return sms_queue(
+        actor=actor,
+        purpose=Purpose.APPOINTMENT_REMINDER,
+        template_key=defaults.APPOINTMENT_REMINDER,
+        phone=victim.phone,
+        values={"time": format_time(timezone.localtime(starts_at)), "place_code": code},
+        business_key=f"{source._meta.label_lower}:{source.pk}:{starts_at.isoformat()}",
+        case=case,
+        requires_consent=True,
+        not_before=send_at or starts_at - dt.timedelta(hours=24),
+    )
+
+
+def sms_queue_due_victim_reminders(*, now: dt.datetime | None = None) -> int:
+    """The periodic scan: complaint deadlines (DOMAIN §5) of victims who agreed to SMS, once per step.
+
+    Steps are SMS_VICTIM_REMINDER_DAYS. A deadline that is only a warning (offender not yet known) is
+    skipped. Idempotent: the step and the due date are part of the message key.
+    """
+    from cases.tracker import end_of_day, reminder_step
+
+    now = now or timezone.now()
+    offsets = sorted({int(d) for d in settings.SMS_VICTIM_REMINDER_DAYS}, reverse=True)
+    if not offsets:
+        return 0
+    today = timezone.localtime(now).date()
+    horizon = end_of_day(today + dt.timedelta(days=max(offsets)))
+    queued = 0
+    with transaction.atomic():
+        JobLock.hold("sms_victim_reminders")
+        deadlines = (
+            Deadline.objects.filter(
+                state=Deadline.State.OPEN,
+                kind=Deadline.Kind.COMPLAINT,
+                is_warning=False,
+                due_at__gte=now,
+                due_at__lte=horizon,
+                case__victim__sms_consent=True,
+            )
+            .exclude(case__victim__phone_index="")
+            .select_related("case", "case__victim")
+            .only("id", "due_at", "all_day", "case__id", "case__victim__id", "case__victim__phone")
+        )
+        for deadline in deadlines:
+            local_due = timezone.localtime(deadline.due_at)
+            step = reminder_step((local_due.date() - today).days, offsets)
+            if step is None or step < 0:
+                continue
+            key = f"deadline:{deadline.pk}:{step}:{deadline.due_at.isoformat()}"
+            if SmsMessage.objects.filter(
+                idempotency_key=idempotency_key(Purpose.DEADLINE_REMINDER, key)
+            ).exists():
+                continue
+            sms_queue(
+                actor=None,
+                purpose=Purpose.DEADLINE_REMINDER,
+                template_key=defaults.DEADLINE_REMINDER,
+                phone=deadline.case.victim.phone,
+                values={"time": format_time(local_due.date() if deadline.all_day else local_due)},
+                business_key=key,
+                case=deadline.case,
+                requires_consent=True,
+            )
+            queued += 1
+    return queued
+
+
+def enqueue(message_id) -> bool:
+    """Hand the row to the broker. A broker that is down is not an error: the sweeper retries."""
+    from celery import current_app
+
+    from cases.tasks import sms_send
+
+    try:
+        sms_send.apply_async(args=[str(message_id)], retry=False)
+    except Exception as exc:
+        if current_app.conf.task_always_eager:
+            raise  # no broker involved: this is a bug in the task, not an outage
+        logger.warning("sms enqueue failed, left for the sweeper: id=%s (%s)", message_id, type(exc).__name__)
+        SmsMessage.objects.filter(pk=message_id, state=State.QUEUED).update(enqueued_at=None)
+        return False
+    return True
+
+
+# --- delivery (the task) -------------------------------------------------------------------------
+
+
+def sms_deliver(*, message_id, now: dt.datetime | None = None) -> str:
+    """Send one queued message, at most once. Returns what happened (for logs and tests)."""
+    now = now or timezone.now()
+    quiet_end = _quiet_until(now)
+    if quiet_end is not None:
+        SmsMessage.objects.filter(pk=message_id, state=State.QUEUED, next_attempt_at__lt=quiet_end).update(
+            next_attempt_at=quiet_end, enqueued_at=None
+        )
+        return "deferred"
+    claimed = SmsMessage.objects.filter(pk=message_id, state=State.QUEUED, next_attempt_at__lte=now).update(
+        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1, enqueued_at=None
+    )
+    if not claimed:
+        return "skipped"  # already sent or being sent, not due yet, or gone
+    message = SmsMessage.objects.get(pk=message_id)
+    if message.requires_consent and not _victim_consents(message.case_id):
+        _finish(message, state=State.CANCELLED, code="consent", reason="被害人已撤回簡訊同意，未傳送。")
+        return State.CANCELLED
+    try:
+        result = get_backend().send(
+            Outgoing(to=message.phone, body=message.body, client_id=message.idempotency_key)
+        )
+    except Exception as exc:  # after the claim we cannot tell whether it went out
+        logger.error(
+            "sms backend error: id=%s to=%s (%s)", message.pk, message.phone_masked, type(exc).__name__
+        )
+        result = SendResult(
+            Outcome.UNKNOWN, code="error", reason=f"傳送時發生未預期的錯誤（{type(exc).__name__}）"
+        )
+    return _record(message, result, now=max(now, timezone.now()))
+
+
+def _record(message: SmsMessage, result: SendResult, *, now: dt.datetime) -> str:
+    if result.outcome == Outcome.ACCEPTED:
+        # Also from 'uncertain': the sweeper may have given up on a slow but successful call.
+        SmsMessage.objects.filter(pk=message.pk, state__in=[State.SENDING, State.UNCERTAIN]).update(
+            state=State.SENT,
+            sent_at=now,
+            provider_message_id=result.provider_id[:64],
+            last_code=result.code[:20],
+            last_error="",
+        )
+        logger.info("sms sent: id=%s to=%s", message.pk, message.phone_masked)
+        return State.SENT
+    if result.outcome == Outcome.RETRY and message.attempts < settings.SMS_MAX_ATTEMPTS:
+        delay = retry_delay(
+            message.attempts, base=settings.SMS_RETRY_BASE_SECONDS, cap=settings.SMS_RETRY_MAX_SECONDS
+        )
+        SmsMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+            state=State.QUEUED,
+            next_attempt_at=now + delay,
+            enqueued_at=None,
+            last_code=result.code[:20],
+            last_error=result.reason[:200],
+        )
+        logger.warning(
+            "sms retry later: id=%s to=%s attempt=%s in=%ss (%s)",
+            message.pk,
+            message.phone_masked,
+            message.attempts,
+            int(delay.total_seconds()),
+            result.code,
+        )
+        return "retry"
+    if result.outcome == Outcome.UNKNOWN:
+        _finish(message, state=State.UNCERTAIN, code=result.code, reason=result.reason)
+        return State.UNCERTAIN
+    reason = result.reason
+    if result.outcome == Outcome.RETRY:
+        reason = f"已嘗試 {message.attempts} 次仍無法送出：{result.reason}"
+    _finish(message, state=State.FAILED, code=result.code, reason=reason)
+    return State.FAILED
+
+
+def _finish(message: SmsMessage, *, state: str, code: str, reason: str) -> None:
+    """sending -> failed / uncertain / cancelled, telling the staff member concerned."""
+    with transaction.atomic():
+        changed = SmsMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
+            state=state, last_code=code[:20], last_error=reason[:200]
+        )
+        if changed and state in (State.FAILED, State.UNCERTAIN):
+            _tell_staff(message, state=state, reason=reason)
+    log = logger.warning if state != State.CANCELLED else logger.info
+    log("sms %s: id=%s to=%s code=%s", state, message.pk, message.phone_masked, code or "-")
+
+
+def _tell_staff(message: SmsMessage, *, state: str, reason: str) -> None:
+    """The case's worker; for a message without a worker yet, the staff member who queued it."""
+    message = (
+        SmsMessage.objects.without_content()
+        .select_related("case__assigned_worker", "intake__case__assigned_worker", "created_by")
+        .get(pk=message.pk)
+    )
+    case = message.case or (message.intake.case if message.intake else None)
+    recipient = case.assigned_worker if case is not None and case.assigned_worker else message.created_by
+    what = message.get_purpose_display()
+    outcome = "傳送失敗" if state == State.FAILED else "送出結果不明，請確認後再決定是否重送"
+    if case is not None:
+        text, url = f"案件 {case.number}：{what}{outcome}（{reason}）", ""
+    elif message.intake is not None:
+        when = format_roc(timezone.localtime(message.intake.received_at).date())
+        text, url = f"受理紀錄（{when}）：{what}{outcome}（{reason}）", message.intake.get_absolute_url()
+    else:
+        text, url = f"{what}{outcome}（{reason}）", ""
+    notify(recipients=[recipient], kind=Notification.Kind.SMS, text=text, case=case, url=url)
+
+
+# --- sweeper -------------------------------------------------------------------------------------
+
+
+def sms_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Mark rows stuck in 'sending' as uncertain, then enqueue due queued rows. Safe to run concurrently:
+    every change is a conditional UPDATE, and a doubled enqueue is absorbed by the claim."""
+    now = now or timezone.now()
+    uncertain = _give_up_stuck(now)
+    enqueued, left = _enqueue_due(now)
+    return {"uncertain": uncertain, "enqueued": enqueued, "broker_down": left}
+
+
+def _give_up_stuck(now: dt.datetime) -> int:
+    cutoff = now - dt.timedelta(seconds=settings.SMS_SENDING_TIMEOUT)
+    stuck = list(
+        SmsMessage.objects.without_content()
+        .filter(state=State.SENDING, claimed_at__lte=cutoff)
+        .order_by("claimed_at")[: settings.SMS_SWEEP_BATCH]
+    )
+    reason = "傳送逾時未完成，可能已送出；系統不會自動重送，請人工確認。"
+    count = 0
+    for message in stuck:
+        with transaction.atomic():
+            changed = SmsMessage.objects.filter(
+                pk=message.pk, state=State.SENDING, claimed_at__lte=cutoff
+            ).update(state=State.UNCERTAIN, last_code="timeout", last_error=reason)
+            if changed:
+                _tell_staff(message, state=State.UNCERTAIN, reason=reason)
+                count += 1
+    if count:
+        logger.warning("sms sweep: %s message(s) stuck in sending marked uncertain", count)
+    return count
+
+
+def _enqueue_due(now: dt.datetime) -> tuple[int, int]:
+    stale = now - dt.timedelta(seconds=settings.SMS_REENQUEUE_AFTER)
+    ids = list(
+        SmsMessage.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=stale))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[: settings.SMS_SWEEP_BATCH]
+    )
+    if not ids:
+        return 0, 0
+    # Mark first: a task that runs at once and retries must not have its fresh state overwritten.
+    SmsMessage.objects.filter(pk__in=ids, state=State.QUEUED).update(enqueued_at=now)
+    for done, pk in enumerate(ids):
+        if not enqueue(pk):
+            SmsMessage.objects.filter(pk__in=ids[done:], state=State.QUEUED).update(enqueued_at=None)
+            logger.warning(
+                "sms sweep: broker unavailable, %s message(s) wait for the next sweep", len(ids) - done
+            )
+            return done, len(ids) - done
+    return len(ids), 0
+
+
+# --- delivery reports and people -----------------------------------------------------------------
+
+DELIVERED_CODES = {"4"}
+IN_TRANSIT_CODES = {"0", "1", "2", "3"}
+UNDELIVERED_CODES = {"5", "6", "7", "8", "9"}
+
+
+@transaction.atomic
+def sms_record_delivery_report(
+    *, msgid: str = "", clientid: str = "", statuscode: str = ""
+) -> SmsMessage | None:
+    """A delivery report from the gateway; it also settles a message left 'sending' or 'uncertain'."""
+    match = Q()
+    if msgid:
+        match |= Q(provider_message_id=msgid)
+    if clientid:
+        match |= Q(idempotency_key=clientid)
+    if not match:
+        return None
+    message = SmsMessage.objects.without_content().select_for_update().filter(match).first()
+    if message is None:
+        return None
+    now = timezone.now()
+    if statuscode in DELIVERED_CODES:
+        delivery = SmsMessage.Delivery.DELIVERED
+    elif statuscode in IN_TRANSIT_CODES:
+        delivery = SmsMessage.Delivery.PENDING
+    elif statuscode in UNDELIVERED_CODES:
+        delivery = SmsMessage.Delivery.UNDELIVERED
+    else:
+        return message
+    newly_undelivered = delivery == SmsMessage.Delivery.UNDELIVERED and message.delivery_status != delivery
+    message.delivery_status = delivery
+    message.delivery_reported_at = now
+    fields = ["delivery_status", "delivery_reported_at"]
+    if msgid and not message.provider_message_id:
+        message.provider_message_id = msgid[:64]
+        fields.append("provider_message_id")
+    if message.state in (State.SENDING, State.UNCERTAIN):
+        # The gateway knows the message, so it was taken once: settled, no one needs to check.
+        message.state, message.sent_at = State.SENT, message.sent_at or now
+        message.last_error = ""
+        fields += ["state", "sent_at", "last_error"]
+    message.save(update_fields=fields)
+    if newly_undelivered:
+        from cases.sms.mitake import CODE_MEANINGS
+
+        _tell_staff(
+            message, state=State.FAILED, reason=f"無法送達手機：{CODE_MEANINGS.get(statuscode, statuscode)}"
+        )
+    return message
+
+
+RESOLVE_ACTIONS = {
+    "resend": "重新傳送（使用同一訊息編號）",
+    "mark_sent": "確認已送出，不再傳送",
+    "cancel": "不再傳送",
+}
+
+
+@transaction.atomic
+def sms_resolve(*, actor, message: SmsMessage, action: str) -> SmsMessage:
+    """A person settles a failed or uncertain message: resend it, record it as sent, or drop it."""
+    if action not in RESOLVE_ACTIONS:
+        raise ValidationError({"action": "請選擇處理方式。"})
+    message = SmsMessage.objects.without_content().select_for_update().get(pk=message.pk)
+    if message.state not in (State.FAILED, State.UNCERTAIN):
+        raise ValidationError("這則簡訊的狀態已改變，請重新整理頁面。", code="sms_state_changed")
+    now = timezone.now()
+    message.resolved_by, message.resolved_at = actor, now
+    fields = ["state", "resolved_by", "resolved_at"]
+    if action == "resend":
+        if message.requires_consent and not _victim_consents(message.case_id):
+            raise ValidationError("被害人未同意以簡訊聯繫，不能重新傳送。", code="sms_no_consent")
+        due = _quiet_until(now) or now
+        message.state, message.attempts, message.next_attempt_at = State.QUEUED, 0, due
+        message.enqueued_at = now if due <= now else None
+        fields += ["attempts", "next_attempt_at", "enqueued_at"]
+        if due <= now:
+            transaction.on_commit(partial(enqueue, message.pk))
+    elif action == "mark_sent":
+        message.state, message.sent_at = State.SENT, message.sent_at or now
+        fields.append("sent_at")
+    else:
+        message.state = State.CANCELLED
+    message.save(update_fields=fields)
+    logger.info("sms resolved by staff: id=%s action=%s", message.pk, action)
+    return message
+
+
+# --- reads ---------------------------------------------------------------------------------------
+
+
+def sms_messages_for_case(case: Case) -> QuerySet[SmsMessage]:
+    """The case's messages, its intakes' included, without number or text."""
+    return (
+        SmsMessage.objects.without_content()
+        .filter(Q(case=case) | Q(intake__case=case))
+        .select_related("resolved_by")
+        .order_by("-created_at")
+    )
+
+
+def sms_messages_for_intake(intake: Intake) -> QuerySet[SmsMessage]:
+    return SmsMessage.objects.without_content().filter(intake=intake).order_by("-created_at")
+
+
+def can_resolve(user, message: SmsMessage, case: Case | None) -> bool:
+    """Supervisors; the case's assigned worker; the hotline for the generic SMS it sends from an intake."""
+    if has_role(user, Role.SUPERVISOR):
+        return True
+    if has_role(user, Role.SOCIAL_WORKER) and case is not None and case.assigned_worker_id == user.pk:
+        return True
+    return message.intake_id is not None and user.has_perm("cases.process_intake")
+
+
+def sms_message_for_user(user, pk) -> tuple[SmsMessage, Case | None]:
+    """The message and its case, or 404 when the user may not settle it."""
+    from django.http import Http404
+
+    try:
+        message = (
+            SmsMessage.objects.without_content().select_related("case", "intake", "intake__case").get(pk=pk)
+        )
+    except (SmsMessage.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    case = message.case or (message.intake.case if message.intake else None)
+    if not can_resolve(user, message, case):
+        raise Http404
+    return message, case

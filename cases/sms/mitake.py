@@ -1,0 +1,197 @@
+"""Adapter for a Mitake-style Taiwan SMS gateway (三竹 SmSend over HTTP).
+
+Request: a form-encoded POST with username, password, dstaddr, smbody and clientid (our idempotency
+key, so the gateway can recognise a repeat) and, when configured, `response`: the URL that receives
+delivery reports.
+
+Answer: always HTTP 200, with the result in an INI-like body, e.g.
+
+    [1]
+    msgid=1010079522
+    statuscode=1
+    AccountPoint=98
+
+so the status code in the body decides, never the HTTP status. What we do with each answer:
+
+| answer | outcome |
+| --- | --- |
+| statuscode 0-4, or Duplicate=Y (the gateway already has this clientid) | accepted |
+| statuscode *, a, b, l, r (system busy or paused) | retry later |
+| statuscode 5-9 or another letter (bad text or number, account problems) | failed: a person looks |
+| connection refused, DNS failure, connect timeout (nothing reached the gateway) | retry later |
+| HTTP 429 or 503 (turned away before processing) | retry later |
+| HTTP 400, 401, 403, 404 | failed (configuration) |
+| read timeout, dropped connection, another HTTP error, a body without a status code | unknown |
+
+"Unknown" means the gateway may have taken the message. The outbox never resends those by itself
+(docs/sms.md, "never twice").
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from cases.privacy import mask_phone
+from cases.sms.backends import Outcome, Outgoing, SendResult
+
+logger = logging.getLogger("cases.sms")
+
+ACCEPTED_CODES = {"0", "1", "2", "3", "4"}
+RETRY_CODES = {"*", "a", "b", "l", "r"}
+# Meanings from the gateway's documentation, shown to staff when a message fails.
+CODE_MEANINGS = {
+    "0": "預約傳送中",
+    "1": "已送達業者",
+    "2": "已送達業者",
+    "3": "已送達業者",
+    "4": "已送達手機",
+    "5": "內容有錯誤",
+    "6": "門號有錯誤",
+    "7": "簡訊已停用",
+    "8": "逾時無送達",
+    "9": "預約已取消",
+    "*": "簡訊系統發生錯誤",
+    "a": "簡訊發送功能暫時停止服務",
+    "b": "簡訊發送功能暫時停止服務",
+    "c": "未輸入帳號",
+    "d": "未輸入密碼",
+    "e": "帳號、密碼錯誤",
+    "f": "帳號已過期",
+    "h": "帳號已被停用",
+    "k": "無效的連線位址",
+    "l": "帳號已達到同時連線數上限",
+    "m": "必須變更密碼",
+    "n": "密碼已逾期",
+    "p": "沒有權限使用外部 HTTP 程式",
+    "r": "系統暫停服務",
+    "s": "帳務處理失敗",
+    "t": "簡訊已過期",
+    "u": "簡訊內容不得為空白",
+    "v": "無效的手機號碼",
+    "x": "發送檔案過大",
+    "y": "參數錯誤",
+}
+RETRY_HTTP = {429, 503}
+FAILED_HTTP = {400, 401, 403, 404}
+
+
+def parse_reply(body: str) -> dict[str, str]:
+    """key=value lines of the first [n] section (or of the whole body when it has none), keys lower-cased."""
+    fields: dict[str, str] = {}
+    sections = 0
+    for raw in body.splitlines():
+        line = raw.strip()
+        if line.startswith("[") and line.endswith("]"):
+            sections += 1
+            if sections > 1:
+                break
+            continue
+        key, sep, value = line.partition("=")
+        if sep and key.strip():
+            fields.setdefault(key.strip().lower(), value.strip())
+    return fields
+
+
+def classify(fields: dict[str, str]) -> SendResult:
+    """The outcome of a parsed 200 answer."""
+    code = fields.get("statuscode", "")
+    msgid = fields.get("msgid", "")
+    meaning = CODE_MEANINGS.get(code, "")
+    if fields.get("duplicate", "").upper() == "Y":
+        return SendResult(Outcome.ACCEPTED, msgid, code, "閘道已收過此訊息編號，未重複發送")
+    if not code:
+        return SendResult(Outcome.UNKNOWN, msgid, "", "閘道回覆無法辨識（無 statuscode）")
+    if code in ACCEPTED_CODES:
+        return SendResult(Outcome.ACCEPTED, msgid, code, meaning)
+    if code in RETRY_CODES:
+        return SendResult(Outcome.RETRY, msgid, code, meaning)
+    if code in CODE_MEANINGS:
+        return SendResult(Outcome.FAILED, msgid, code, meaning)
+    return SendResult(Outcome.UNKNOWN, msgid, code, f"閘道回覆未知的狀態碼 {code}")
+
+
+@dataclass
+class MitakeBackend:
+    url: str
+    username: str
+    password: str
+    timeout: float = 10.0
+    callback_url: str = ""
+
+    name = "mitake"
+
+    @classmethod
+    def from_settings(cls) -> MitakeBackend:
+        callback = settings.SMS_CALLBACK_URL
+        if callback and settings.SMS_CALLBACK_SECRET:
+            joiner = "&" if "?" in callback else "?"
+            callback += joiner + urllib.parse.urlencode({"secret": settings.SMS_CALLBACK_SECRET})
+        return cls(
+            url=settings.SMS_GATEWAY_URL,
+            username=settings.SMS_GATEWAY_USERNAME,
+            password=settings.SMS_GATEWAY_PASSWORD,
+            timeout=settings.SMS_GATEWAY_TIMEOUT,
+            callback_url=callback,
+        )
+
+    def send(self, message: Outgoing) -> SendResult:
+        result = self._post(message)
+        logger.info(
+            "sms gateway: client_id=%s to=%s outcome=%s code=%s msgid=%s",
+            message.client_id,
+            mask_phone(message.to),
+            result.outcome,
+            result.code or "-",
+            result.provider_id or "-",
+        )
+        return result
+
+    def _post(self, message: Outgoing) -> SendResult:
+        form = {
+            "username": self.username,
+            "password": self.password,
+            "dstaddr": message.to,
+            "smbody": message.body,
+            "clientid": message.client_id,
+        }
+        if self.callback_url:
+            form["response"] = self.callback_url
+        request = urllib.request.Request(
+            self.url,
+            data=urllib.parse.urlencode(form, encoding="utf-8").encode("ascii"),
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                body = response.read().decode("utf-8", errors="replace")
+        except urllib.error.HTTPError as exc:
+            exc.close()
+            if exc.code in RETRY_HTTP:
+                return SendResult(Outcome.RETRY, code=f"HTTP {exc.code}", reason="閘道暫時拒絕，稍後重試")
+            if exc.code in FAILED_HTTP:
+                return SendResult(Outcome.FAILED, code=f"HTTP {exc.code}", reason="閘道拒絕請求（設定錯誤）")
+            return SendResult(
+                Outcome.UNKNOWN, code=f"HTTP {exc.code}", reason="閘道回應錯誤，無法確定是否已送出"
+            )
+        except urllib.error.URLError as exc:
+            # Raised while connecting or sending the request: the gateway never had the whole message.
+            return SendResult(
+                Outcome.RETRY, code="connect", reason=f"無法連線到簡訊閘道（{_name(exc.reason)}）"
+            )
+        except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
+            # The request went out; the answer did not come back whole.
+            return SendResult(Outcome.UNKNOWN, code="no-answer", reason=f"閘道沒有完整回覆（{_name(exc)}）")
+        return classify(parse_reply(body))
+
+
+def _name(exc) -> str:
+    """An exception's class name only: its message could quote the request."""
+    return type(exc).__name__ if isinstance(exc, BaseException) else "error"

@@ -1,0 +1,17 @@
+"""The SMS panel of the case page: each message's state, never its number or text (docs/sms.md)."""
+
+from __future__ import annotations
+
+from cases import outbox
+from cases.panels import CasePanel, register_case_panel
+
+
+def _context(request, case):
+    messages = list(outbox.sms_messages_for_case(case)[:20])
+    if not messages:
+        return None
+    rows = [(m, outbox.can_resolve(request.user, m, case)) for m in messages]
+    return {"rows": rows}
+
+
+register_case_panel(CasePanel(title="簡訊紀錄", template="cases/_sms_panel.html", context=_context, order=50))

@@ -1,0 +1,124 @@
+"""SMS pages: templates (supervisors), settling a failed or uncertain message, delivery reports."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import outbox
+from cases.forms_sms import SmsResolveForm, SmsTemplateForm
+from cases.models import SmsMessage, SmsTemplate
+from cases.roles import Role, has_role
+from cases.sms.text import render as render_text
+from cases.views import _form_errors_from
+
+logger = logging.getLogger("cases.sms")
+
+
+def _length_or_errors(template: SmsTemplate, body: str):
+    """(sample text, length, errors) of a body, for the list and the preview."""
+    try:
+        length = outbox.sms_template_check(template=template, body=body)
+    except ValidationError as exc:
+        return "", None, exc.messages
+    return render_text(body, outbox.sample_values()), length, []
+
+
+@login_required
+@permission_required("cases.view_smstemplate", raise_exception=True)
+@require_GET
+def sms_template_list(request):
+    rows = [
+        (template, *_length_or_errors(template, template.body))
+        for template in SmsTemplate.objects.select_related("updated_by")
+    ]
+    return render(
+        request,
+        "cases/sms_template_list.html",
+        {"rows": rows, "can_change": request.user.has_perm("cases.change_smstemplate")},
+    )
+
+
+@login_required
+@permission_required("cases.change_smstemplate", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def sms_template_edit(request, pk):
+    try:
+        template = SmsTemplate.objects.get(pk=pk)
+    except SmsTemplate.DoesNotExist:
+        raise Http404 from None
+    form = SmsTemplateForm(request.POST or None, initial={"body": template.body})
+    body = template.body
+    if request.method == "POST" and form.is_valid():
+        body = form.cleaned_data["body"]
+        try:
+            if "save" in request.POST:
+                outbox.sms_template_update(actor=request.user, template=template, body=body)
+                messages.success(request, f"簡訊範本「{template.name}」已儲存。")
+                return redirect("cases:sms_templates")
+            outbox.sms_template_check(template=template, body=body)
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+    sample, length, _errors = _length_or_errors(template, body)
+    history = template.history.select_related("history_user").order_by("-history_date")[:10]
+    return render(
+        request,
+        "cases/sms_template_form.html",
+        {"template": template, "form": form, "sample": sample, "length": length, "history": history},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sms_message_resolve(request, pk):
+    """A person decides about a failed or uncertain message (docs/sms.md, "never twice")."""
+    if not has_role(request.user, Role.HOTLINE, Role.SOCIAL_WORKER, Role.SUPERVISOR):
+        raise PermissionDenied
+    message, case = outbox.sms_message_for_user(request.user, pk)
+    open_states = (SmsMessage.State.FAILED, SmsMessage.State.UNCERTAIN)
+    form = SmsResolveForm(request.POST or None) if message.state in open_states else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            outbox.sms_resolve(actor=request.user, message=message, action=form.cleaned_data["action"])
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(request, "簡訊處理方式已記錄。")
+            return redirect(case or message.intake)
+    return render(request, "cases/sms_resolve.html", {"message": message, "case": case, "form": form})
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def sms_delivery_report(request):
+    """The gateway's delivery report. Shared secret in X-Sms-Callback-Secret or ?secret= (the gateway
+    can only call a URL), compared in constant time; 403 without it or when none is configured."""
+    expected = settings.SMS_CALLBACK_SECRET
+    given = request.headers.get("X-Sms-Callback-Secret") or request.GET.get("secret", "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        logger.warning("sms delivery report refused: bad or missing secret")
+        return HttpResponseForbidden("forbidden", content_type="text/plain")
+    data = request.POST if request.method == "POST" else request.GET
+    msgid = data.get("msgid", "").strip()
+    message = outbox.sms_record_delivery_report(
+        msgid=msgid, clientid=data.get("clientid", "").strip(), statuscode=data.get("statuscode", "").strip()
+    )
+    logger.info(
+        "sms delivery report: msgid=%s code=%s matched=%s",
+        msgid or "-",
+        data.get("statuscode", "-"),
+        message.pk if message else "no",
+    )
+    # Mitake expects this acknowledgement, or it reports again.
+    return HttpResponse(
+        f"magicid=sms_gateway_rpack\nmsgid={msgid}\n", content_type="text/plain; charset=utf-8"
+    )
