@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Victim
+from cases import outbox, tracker
+from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Notification, Victim
+from cases.notifications import notify
 from cases.privacy import national_id_index, phone_index
 from cases.roles import Role, has_role
 
@@ -50,8 +52,13 @@ def intake_record(
     wishes: str = Intake.Wishes.WANTS_SERVICE,
     wishes_note: str = "",
     immediate_danger: str = Intake.Danger.UNKNOWN,
+    send_resource_sms: bool = False,
 ) -> Intake:
-    """Guideline 1-1/1-2: log a call or a referral form into the intake queue."""
+    """Guideline 1-1/1-2: log a call or a referral form into the intake queue.
+
+    send_resource_sms (guideline 1-3): the victim has no wish for services now, so the center's
+    generic resource SMS goes to the mobile number given, queued in this same transaction.
+    """
     intake = Intake(
         source=source,
         source_organisation=source_organisation,
@@ -74,6 +81,12 @@ def intake_record(
         created_by=actor,
     )
     _save(intake, actor=actor)
+    if send_resource_sms:
+        if intake.wishes != Intake.Wishes.DECLINES:
+            raise ValidationError({"wishes": "服務資源簡訊只在被害人暫無意願接受服務時傳送。"})
+        if not intake.victim_phone:
+            raise ValidationError({"victim_phone": "要傳送服務資源簡訊，請填寫被害人手機。"})
+        outbox.sms_queue_generic_resource(actor=actor, intake=intake)
     return intake
 
 
@@ -175,9 +188,17 @@ def dispatch_case(*, actor, case: Case, worker, reason: str) -> Dispatch:
         dispatched_by=actor,
     )
     _save(dispatch, actor=actor)
+    previous_worker = case.assigned_worker
     case.assigned_worker = worker
     case.status = Case.Status.ASSIGNED
     _save(case, actor=actor, update_fields=["assigned_worker", "status", "updated_at"])
+    tracker.deadlines_hand_over(case=case, previous_worker=previous_worker, worker=worker, actor=actor)
+    notify(
+        recipients=[worker],
+        kind=Notification.Kind.DISPATCH,
+        text=f"案件 {case.number} 已派給您承辦，請查看案件頁面。",
+        case=case,
+    )
     return dispatch
 
 

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from cases import tracker
+from cases import outbox, tracker
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def send_deadline_reminders() -> int:
     return tracker.send_due_reminders()
+
+
+# No autoretry: a provider error is retried through the row (next_attempt_at, then the sweeper), and
+# an exception after the claim must not resend. acks_late + reject_on_worker_lost (settings) bring
+# the task back after a worker crash; the claim makes that harmless.
+@shared_task(acks_late=True, ignore_result=True)
+def sms_send(message_id: str) -> str:
+    return outbox.sms_deliver(message_id=message_id)
+
+
+@shared_task(ignore_result=True)
+def sms_sweep() -> dict:
+    return outbox.sms_sweep()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def sms_victim_reminders() -> int:
+    return outbox.sms_queue_due_victim_reminders()
