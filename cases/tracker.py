@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case, Deadline, DeadlineReminder, JobLock, Notification
@@ -67,8 +67,12 @@ def deadline_open(
     deadline.owner = owner
     deadline.note = note[:300]
     deadline.is_warning = is_warning
-    if deadline.state != Deadline.State.OPEN and deadline.state != Deadline.State.DONE:
+    if deadline.state in (Deadline.State.MISSED, Deadline.State.NOT_APPLICABLE):
+        # The source sets this deadline again: reopen it, and forget the earlier closing.
         deadline.state = Deadline.State.OPEN
+        deadline.closed_by = None
+        deadline.closed_at = None
+        deadline.close_reason = ""
     _history_actor(deadline, actor)
     deadline.full_clean(validate_unique=False)
     deadline.save()
@@ -109,6 +113,24 @@ def deadline_cancel_for_source(*, source, kind: str, actor=None, reason: str) ->
         deadline.close_reason = reason
         _history_actor(deadline, actor)
         deadline.save(update_fields=["state", "closed_by", "closed_at", "close_reason"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def deadlines_hand_over(*, case: Case, previous_worker, worker, actor=None) -> int:
+    """On re-dispatch the new worker owns the case's open deadlines the previous worker owned."""
+    rows = Deadline.objects.select_for_update().filter(case=case, state=Deadline.State.OPEN)
+    rows = (
+        rows.filter(Q(owner__isnull=True) | Q(owner=previous_worker))
+        if previous_worker
+        else rows.filter(owner__isnull=True)
+    )
+    count = 0
+    for deadline in rows:
+        deadline.owner = worker
+        _history_actor(deadline, actor)
+        deadline.save(update_fields=["owner"])
         count += 1
     return count
 

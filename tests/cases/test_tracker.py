@@ -91,7 +91,9 @@ def test_scan_reminds_the_owner_once_per_step(case, worker, supervisor):
     assert tracker.send_due_reminders(now=at(2026, 6, 24)) == 0  # 6 days left: still the 7-day step
     assert tracker.send_due_reminders(now=at(2026, 6, 27)) == 1  # 3 days left
     texts = list(
-        Notification.objects.filter(recipient=worker).order_by("created_at").values_list("text", flat=True)
+        Notification.objects.filter(recipient=worker, kind=Notification.Kind.DEADLINE)
+        .order_by("created_at")
+        .values_list("text", flat=True)
     )
     assert len(texts) == 2
     assert "剩 7 天" in texts[0] and "115.06.30" in texts[0] and case.number in texts[0]
@@ -142,3 +144,39 @@ def test_scan_query_count_does_not_grow_with_cases(hotline, worker, supervisor):
     small = run_with(2)
     large = run_with(6)
     assert small == large
+
+
+def test_redispatch_hands_open_deadlines_to_the_new_worker(case, worker, worker2, supervisor):
+    from cases import services
+
+    mine = open_complaint(case)
+    other_source = case.victim  # any record can be a source; this one belongs to someone else
+    theirs = tracker.deadline_open(
+        case=case,
+        kind=Deadline.Kind.APPOINTMENT,
+        source=other_source,
+        title="開庭",
+        due=dt.date(2026, 7, 1),
+        owner=supervisor,
+    )
+    services.dispatch_case(actor=supervisor, case=case, worker=worker2, reason="原社工休假")
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.owner == worker2
+    assert theirs.owner == supervisor  # not the previous worker's, so it stays
+    assert mine.history.first().history_user == supervisor
+
+
+def test_reopening_a_not_applicable_deadline_forgets_the_old_closing(case, worker):
+    deadline = open_complaint(case)
+    tracker.deadline_close(
+        actor=worker, deadline=deadline, state=Deadline.State.NOT_APPLICABLE, reason="改列非告訴乃論"
+    )
+    reopened = open_complaint(case, due=dt.date(2026, 8, 31))
+    assert reopened.pk == deadline.pk
+    assert (reopened.state, reopened.closed_by, reopened.closed_at, reopened.close_reason) == (
+        Deadline.State.OPEN,
+        None,
+        None,
+        "",
+    )
