@@ -10,7 +10,7 @@ run:
 	.venv/bin/python manage.py runserver 127.0.0.1:$(PORT)
 
 test:
-	scripts/bootstrap --browser
+	scripts/bootstrap --for-tests
 	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/python -m pytest $(PYTEST_ARGS)
 
 lint:
