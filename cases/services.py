@@ -87,7 +87,24 @@ def intake_record(
         if not intake.victim_phone:
             raise ValidationError({"victim_phone": "要傳送服務資源簡訊，請填寫被害人手機。"})
         outbox.sms_queue_generic_resource(actor=actor, intake=intake)
+    if intake.immediate_danger == Intake.Danger.YES:
+        _alert_immediate_danger(intake=intake, actor=actor)
     return intake
+
+
+def _alert_immediate_danger(*, intake: Intake, actor) -> None:
+    """Guideline 7: an intake flagged as immediate danger alerts the hotline and the supervisors at once."""
+    on_duty = (
+        User.objects.filter(is_active=True, groups__name__in=[Role.HOTLINE, Role.SUPERVISOR])
+        .exclude(pk=actor.pk)
+        .distinct()
+    )
+    notify(
+        recipients=on_duty,
+        kind=Notification.Kind.SAFETY,
+        text=f"受理佇列有一筆{intake.get_source_display()}標示「有立即人身安全危險」，請立即處理。",
+        url=intake.get_absolute_url(),
+    )
 
 
 def _next_case_number() -> str:

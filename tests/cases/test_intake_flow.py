@@ -69,3 +69,24 @@ def test_case_numbers_run_per_roc_year(hotline):
     numbers = [make_case(actor=hotline).number for _ in range(3)]
     assert [n.split("-")[1] for n in numbers] == ["000001", "000002", "000003"]
     assert len({n.split("-")[0] for n in numbers}) == 1
+
+
+def test_immediate_danger_alerts_hotline_and_supervisors_not_the_recorder(hotline, supervisor, police):
+    from cases.models import Notification
+    from tests.factories import make_referral, make_user
+
+    def alerts():
+        return Notification.objects.filter(kind=Notification.Kind.SAFETY)
+
+    other_hotline = make_user("hotline2", "hotline")
+    referral = make_referral(police=police, immediate_danger=Intake.Danger.YES, victim_name="危險中的人")
+    alerted = set(alerts().values_list("recipient__username", flat=True))
+    assert alerted == {"hotline", "hotline2", "supervisor"}
+    assert all(n.url == referral.intake.get_absolute_url() for n in alerts())
+    assert not any("危險中的人" in n.text for n in alerts())  # the text names no one
+    make_intake(actor=other_hotline, immediate_danger=Intake.Danger.NO)
+    assert alerts().count() == 3
+    make_intake(actor=other_hotline, immediate_danger=Intake.Danger.YES)
+    # The colleague who recorded it is not alerted about their own call.
+    assert alerts().filter(recipient=other_hotline).count() == 1
+    assert alerts().count() == 5
