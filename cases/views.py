@@ -242,7 +242,7 @@ def overview(request):
 
 # --- deadlines and notifications ---------------------------------------------------------------
 
-DEADLINE_BUCKETS = {"overdue": None, "7": 7, "30": 30}
+DASHBOARD_ROWS = 100  # per section; the earliest due first, which is what needs acting on
 
 
 @login_required
@@ -254,21 +254,22 @@ def deadline_dashboard(request):
     kind = request.GET.get("kind", "")
     if kind not in Deadline.Kind.values:
         kind = ""
+    user = request.user
+    week = selectors.deadlines_due(user=user, within_days=7, kind=kind)
+    month = selectors.deadlines_due(user=user, within_days=30, kind=kind).exclude(pk__in=week.values("pk"))
     sections = [
-        ("overdue", "已逾期", selectors.deadlines_due(user=request.user, within_days=None, kind=kind)[:200]),
-        ("7", "7 天內到期", selectors.deadlines_due(user=request.user, within_days=7, kind=kind)[:200]),
         (
-            "30",
-            "30 天內到期",
-            selectors.deadlines_due(user=request.user, within_days=30, kind=kind).exclude(
-                pk__in=selectors.deadlines_due(user=request.user, within_days=7, kind=kind).values("pk")
-            )[:200],
+            "overdue",
+            "已逾期",
+            list(selectors.deadlines_due(user=user, within_days=None, kind=kind)[:DASHBOARD_ROWS]),
         ),
+        ("7", "7 天內到期", list(week[:DASHBOARD_ROWS])),
+        ("30", "30 天內到期", list(month[:DASHBOARD_ROWS])),
     ]
     return render(
         request,
         "cases/deadline_dashboard.html",
-        {"sections": sections, "kind": kind, "kinds": Deadline.Kind.choices},
+        {"sections": sections, "kind": kind, "kinds": Deadline.Kind.choices, "row_limit": DASHBOARD_ROWS},
     )
 
 
