@@ -6,40 +6,18 @@ from django import forms
 from django.utils import timezone
 
 from cases.choices import CallerRequest, ServiceOffered
-from cases.forms_fields import ROCDateField, ROCDateTimeField
+from cases.forms_fields import BirthDateField, NationalIdField, ROCDateTimeField, TaiwanMobileField
 from cases.models import Intake
 from cases.people import staff_name
-from cases.validators import validate_national_id, validate_tw_mobile
 
 
 class VictimIdentifiersMixin(forms.Form):
     """Name, phone and national ID as the victim gives them; phone and ID are what one window matches on."""
 
     victim_name = forms.CharField(label="被害人姓名（或稱呼）", max_length=100)
-    victim_phone = forms.CharField(
-        label="被害人手機",
-        max_length=30,
-        required=False,
-        validators=[validate_tw_mobile],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
-    victim_national_id = forms.CharField(
-        label="被害人身分證字號",
-        max_length=12,
-        required=False,
-        validators=[validate_national_id],
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    victim_birth_date = ROCDateField(label="被害人出生日期", required=False)
-
-    def clean_victim_national_id(self) -> str:
-        return "".join(self.cleaned_data["victim_national_id"].split()).upper()
-
-    def clean_victim_birth_date(self):
-        value = self.cleaned_data.get("victim_birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("出生日期不能晚於今天。")
-        return value
+    victim_phone = TaiwanMobileField(label="被害人手機", required=False)
+    victim_national_id = NationalIdField(label="被害人身分證字號", required=False)
+    victim_birth_date = BirthDateField(label="被害人出生日期", required=False)
 
 
 class CallIntakeForm(VictimIdentifiersMixin):
@@ -139,21 +117,9 @@ class DispatchForm(forms.Form):
 
 class VictimForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=100)
-    phone = forms.CharField(
-        label="手機號碼",
-        max_length=30,
-        required=False,
-        validators=[validate_tw_mobile],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-    )
-    national_id = forms.CharField(
-        label="身分證字號",
-        max_length=12,
-        required=False,
-        validators=[validate_national_id],
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    birth_date = ROCDateField(label="出生日期", required=False)
+    phone = TaiwanMobileField(label="手機號碼", required=False)
+    national_id = NationalIdField(label="身分證字號", required=False)
+    birth_date = BirthDateField(label="出生日期", required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
     sms_consent = forms.BooleanField(label="被害人同意以簡訊聯繫（簡訊內容一律為通用文字）", required=False)
 
@@ -167,15 +133,6 @@ class VictimForm(forms.Form):
             "sms_consent",
             Submit("submit", "儲存"),
         )
-
-    def clean_national_id(self) -> str:
-        return "".join(self.cleaned_data["national_id"].split()).upper()
-
-    def clean_birth_date(self):
-        value = self.cleaned_data.get("birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("出生日期不能晚於今天。")
-        return value
 
 
 class DeadlineCloseForm(forms.Form):

@@ -89,3 +89,39 @@ class ROCDateTimeField(forms.SplitDateTimeField):
         if data_list and any(data_list):
             raise forms.ValidationError(_("請同時填寫日期與時間。"), code="incomplete")
         return None
+
+
+class TaiwanMobileField(forms.CharField):
+    """A Taiwan mobile number (09xx or +886 9xx); the form keeps it as typed, matching normalises."""
+
+    def __init__(self, **kwargs):
+        from cases.validators import validate_tw_mobile
+
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("validators", [validate_tw_mobile])
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+
+class NationalIdField(forms.CharField):
+    """National ID or resident certificate number, checksum-validated, stored upper case without spaces."""
+
+    def __init__(self, **kwargs):
+        from cases.validators import validate_national_id
+
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("validators", [validate_national_id])
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split()).upper()
+
+
+class BirthDateField(ROCDateField):
+    """A birth date: ROC or ISO, not after today."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("出生日期不能晚於今天。"), code="future")
