@@ -29,6 +29,30 @@ def _history_actor(obj, actor) -> None:
     obj._history_user = actor
 
 
+def _upsert(*, case, kind, source, title, due, owner, note, is_warning, actor) -> Deadline:
+    """The one deadline a source sets for a kind, created or brought up to date (not yet saved)."""
+    all_day = not isinstance(due, dt.datetime)
+    due_at = end_of_day(due) if all_day else due
+    source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
+    deadline = (
+        Deadline.objects.select_for_update()
+        .filter(source_type=source_type, source_id=str(source.pk), kind=kind)
+        .first()
+    )
+    if deadline is None:
+        deadline = Deadline(case=case, kind=kind, source_type=source_type, source_id=str(source.pk))
+    elif deadline.due_at != due_at:
+        deadline.reminders.all().delete()
+    deadline.title = title[:120]
+    deadline.due_at = due_at
+    deadline.all_day = all_day
+    deadline.owner = owner if owner is not None else case.assigned_worker
+    deadline.note = note[:300]
+    deadline.is_warning = is_warning
+    _history_actor(deadline, actor)
+    return deadline
+
+
 @transaction.atomic
 def deadline_open(
     *,
@@ -42,38 +66,68 @@ def deadline_open(
     is_warning: bool = False,
     actor=None,
 ) -> Deadline:
-    """Create or update the deadline a source record sets (one per source and kind).
+    """The source sets this deadline and it is live: create, update or reopen it (one per source and kind).
 
     A date is due at the end of that day in Asia/Taipei; a datetime (an appointment, a 72-hour SLA) as
-    given. Re-opening after the source changed keeps the row and its history; reminders already
-    sent for the old date are cleared so the new date is reminded afresh.
+    given. A row closed earlier is reopened, whatever closed it (a filed date cleared, an appointment
+    rebooked), and its old closing is forgotten; reminders sent for an old date are cleared so the
+    new date is reminded afresh.
     """
-    all_day = not isinstance(due, dt.datetime)
-    due_at = end_of_day(due) if all_day else due
-    source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
-    deadline = (
-        Deadline.objects.select_for_update()
-        .filter(source_type=source_type, source_id=str(source.pk), kind=kind)
-        .first()
+    deadline = _upsert(
+        case=case,
+        kind=kind,
+        source=source,
+        title=title,
+        due=due,
+        owner=owner,
+        note=note,
+        is_warning=is_warning,
+        actor=actor,
     )
-    owner = owner if owner is not None else case.assigned_worker
-    if deadline is None:
-        deadline = Deadline(case=case, kind=kind, source_type=source_type, source_id=str(source.pk))
-    elif deadline.due_at != due_at:
-        deadline.reminders.all().delete()
-    deadline.title = title[:120]
-    deadline.due_at = due_at
-    deadline.all_day = all_day
-    deadline.owner = owner
-    deadline.note = note[:300]
-    deadline.is_warning = is_warning
-    if deadline.state in (Deadline.State.MISSED, Deadline.State.NOT_APPLICABLE):
-        # The source sets this deadline again: reopen it, and forget the earlier closing.
+    if deadline.state != Deadline.State.OPEN:
         deadline.state = Deadline.State.OPEN
         deadline.closed_by = None
         deadline.closed_at = None
         deadline.close_reason = ""
-    _history_actor(deadline, actor)
+    deadline.full_clean(validate_unique=False)
+    deadline.save()
+    return deadline
+
+
+@transaction.atomic
+def deadline_settle(
+    *,
+    case: Case,
+    kind: str,
+    source,
+    title: str,
+    due: dt.date | dt.datetime,
+    state: str,
+    reason: str,
+    owner=None,
+    note: str = "",
+    actor=None,
+) -> Deadline:
+    """The source says the deadline was met (done) or not (missed): record it, once.
+
+    Saving the same source again keeps who closed it and when; a change of outcome is recorded anew.
+    """
+    deadline = _upsert(
+        case=case,
+        kind=kind,
+        source=source,
+        title=title,
+        due=due,
+        owner=owner,
+        note=note,
+        is_warning=False,
+        actor=actor,
+    )
+    if deadline.state != state or deadline.close_reason != reason:
+        deadline.state = state
+        deadline.closed_by = actor
+        deadline.closed_at = timezone.now()
+        deadline.close_reason = reason
     deadline.full_clean(validate_unique=False)
     deadline.save()
     return deadline

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases.models import Case, Deadline
 from cases.rocdate import format_roc
 from cases.services import _save
-from cases.tracker import deadline_cancel_for_source, deadline_close, deadline_open
+from cases.tracker import deadline_cancel_for_source, deadline_close, deadline_open, deadline_settle
 from legal.deadlines import complaint_deadline, limitation_deadline
 from legal.models import (
     Accusation,
@@ -79,22 +79,29 @@ def _sync_complaint_period(item: CaseOffence, actor) -> None:
     shift = art122_notes([due])[due]
     if shift:
         notes.append(shift)
-    deadline = deadline_open(
-        case=item.case,
-        kind=Deadline.Kind.COMPLAINT,
-        source=item,
-        title=f"告訴期間：{_label(offence)}",
-        due=due,
-        note="".join(notes),
-        is_warning=not known,
-        actor=actor,
-    )
-    if item.complaint_filed_on and deadline.state == Deadline.State.OPEN:
-        deadline_close(
-            actor=actor,
-            deadline=deadline,
+    period = {
+        "case": item.case,
+        "kind": Deadline.Kind.COMPLAINT,
+        "source": item,
+        "title": f"告訴期間：{_label(offence)}",
+        "due": due,
+        "note": "".join(notes),
+        "actor": actor,
+    }
+    if not item.complaint_filed_on:
+        deadline_open(**period, is_warning=not known)
+    elif item.complaint_filed_on <= due:
+        deadline_settle(
+            **period,
             state=Deadline.State.DONE,
             reason=f"已於 {format_roc(item.complaint_filed_on)} 提出告訴。",
+        )
+    else:
+        # Filed after the period: recorded as it is, so the supervisor's review does not count it as on time.
+        deadline_settle(
+            **period,
+            state=Deadline.State.MISSED,
+            reason=f"於 {format_roc(item.complaint_filed_on)} 提出告訴，已逾告訴期間（{format_roc(due)}）。",
         )
 
 
@@ -281,17 +288,17 @@ def _sync_appointment(
 ) -> None:
     """Booked: an APPOINTMENT deadline at the booked time. Done: closed as done. Otherwise: not applicable."""
     if done:
-        deadline = deadline_open(
+        deadline_settle(
             case=record.case,
             kind=Deadline.Kind.APPOINTMENT,
             source=record,
             title=title,
             due=record.scheduled_at,
+            state=Deadline.State.DONE,
+            reason=closed_reason,
             owner=owner,
             actor=actor,
         )
-        if deadline.state == Deadline.State.OPEN:
-            deadline_close(actor=actor, deadline=deadline, state=Deadline.State.DONE, reason=closed_reason)
     elif booked:
         deadline_open(
             case=record.case,

@@ -115,6 +115,29 @@ class TestComplaintPeriod:
         assert deadline.state == Deadline.State.DONE
         assert "114.04.02" in deadline.close_reason
 
+    def test_clearing_a_filed_date_entered_by_mistake_reopens_the_period(self, worker, case_of_worker):
+        item = make_case_offence(actor=worker, case=case_of_worker, code="C-B")
+        item = update(item, worker, complaint_filed_on=D(2025, 4, 2))
+        update(item, worker, complaint_filed_on=None)
+        deadline = deadlines(item, Deadline.Kind.COMPLAINT).get()
+        assert (deadline.state, deadline.closed_by, deadline.close_reason) == (Deadline.State.OPEN, None, "")
+        assert due_date(deadline) == D(2025, 9, 12)
+
+    def test_a_complaint_filed_after_the_period_is_recorded_as_missed(self, worker, case_of_worker):
+        item = make_case_offence(actor=worker, case=case_of_worker, code="C-B")  # period ends 114.09.12
+        update(item, worker, complaint_filed_on=D(2025, 9, 15))
+        deadline = deadlines(item, Deadline.Kind.COMPLAINT).get()
+        assert deadline.state == Deadline.State.MISSED
+        assert "114.09.15" in deadline.close_reason and "已逾告訴期間" in deadline.close_reason
+
+    def test_saving_again_keeps_who_closed_the_period_and_when(self, worker, supervisor, case_of_worker):
+        item = make_case_offence(actor=worker, case=case_of_worker, code="C-B")
+        item = update(item, worker, complaint_filed_on=D(2025, 4, 2))
+        first = deadlines(item, Deadline.Kind.COMPLAINT).get()
+        update(item, supervisor, note="補充說明")
+        again = deadlines(item, Deadline.Kind.COMPLAINT).get()
+        assert (again.closed_by, again.closed_at) == (worker, first.closed_at)
+
     def test_a_last_day_on_a_holiday_gets_the_art_122_note_but_keeps_its_date(self, worker, case_of_worker):
         # Knowing on 2025-08-27: the period ends on 2026-02-27, 和平紀念日（補假）.
         item = make_case_offence(
@@ -348,6 +371,10 @@ class TestConsultation:
         past = timezone.now() - dt.timedelta(hours=2)
         held = set_status(LegalConsultation.Status.HELD, at=past)
         assert held.state == Deadline.State.DONE
+        # Marked held by mistake: booking it again reopens the reminder.
+        again = soon(days=3)
+        reopened = set_status(LegalConsultation.Status.BOOKED, at=again)
+        assert (reopened.state, reopened.due_at, reopened.closed_by) == (Deadline.State.OPEN, again, None)
 
     def test_an_escorted_consultation_needs_the_escorting_worker(self, worker, case_of_worker):
         with pytest.raises(ValidationError) as exc:
