@@ -1,12 +1,17 @@
-"""The SMS outbox, read-only, for operators with the explicit view permission (no role group has it).
+"""Admin pages of the hub: staff accounts, and the SMS outbox read-only.
+
+The outbox is for operators with the explicit view permission (no role group has it).
 
 Case records stay out of the admin. An outbox row shows its state and the masked number only: the
 number and the text are never loaded here (SmsMessage.objects.without_content()).
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
 from cases.models import SmsMessage
+from cases.notifications import notify_role_change
 
 
 @admin.register(SmsMessage)
@@ -55,3 +60,34 @@ class SmsMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- staff accounts -----------------------------------------------------------------------------
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Account management for the admin role, without a way to widen one's own access.
+
+    Administrators manage accounts and roles but hold no case content (DOMAIN §1): they cannot make
+    anyone a superuser or grant single permissions, cannot change their own roles or status, and
+    every change of someone's roles is told to the supervisors, who can see what it opens.
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+            if obj is not None and obj.pk == request.user.pk:
+                readonly += ["groups", "is_staff", "is_active"]
+        return readonly
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            notify_role_change(user=form.instance, before=before, after=after, actor=request.user)

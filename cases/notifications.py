@@ -57,3 +57,21 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def notify_role_change(*, user, before: set[str], after: set[str], actor) -> None:
+    """Tell the supervisors whenever someone's roles change: roles decide who reads victims' files."""
+    from django.contrib.auth import get_user_model
+
+    from cases.people import staff_name
+    from cases.roles import Role
+
+    labels = dict(Role.choices)
+
+    def names(groups: set[str]) -> str:
+        return "、".join(str(labels.get(g, g)) for g in sorted(groups)) or "無"
+
+    supervisors = get_user_model().objects.filter(is_active=True, groups__name=Role.SUPERVISOR).distinct()
+    change = f"由「{names(before)}」改為「{names(after)}」"
+    text = f"帳號 {user.username} 的角色{change}（{staff_name(actor)} 變更）。"
+    notify(recipients=supervisors, kind=Notification.Kind.SYSTEM, text=text)
