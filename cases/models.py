@@ -236,7 +236,7 @@ class CaseReadLog(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="read_logs")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    view = models.CharField(max_length=40, default="case_detail")
+    view = models.CharField("頁面", max_length=40)  # the page as staff name it, shown on the timeline
     read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

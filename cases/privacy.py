@@ -229,7 +229,7 @@ def mask_phone(phone: str) -> str:
 # --- read log ------------------------------------------------------------------------------------
 
 
-def log_case_read(*, user, case, view: str = "case_detail") -> None:
+def log_case_read(*, user, case, view: str) -> None:
     """One row per case page view; supervisors see it on the case timeline."""
     from cases.models import CaseReadLog
 

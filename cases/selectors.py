@@ -145,7 +145,6 @@ class TimelineEvent:
     fields: tuple[str, ...] = ()
 
 
-_READ_VIEWS = {"case_detail": "案件頁面", "victim_edit": "被害人資料編輯頁", "intake_detail": "受理紀錄頁"}
 _HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -183,8 +182,7 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
     for extra in _timeline_extensions:
         events += extra(case)
     for log in CaseReadLog.objects.filter(case=case).select_related("user"):
-        subject = _READ_VIEWS.get(log.view, log.view)
-        events.append(TimelineEvent(at=log.read_at, user=log.user, kind="read", subject=subject))
+        events.append(TimelineEvent(at=log.read_at, user=log.user, kind="read", subject=log.view))
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 

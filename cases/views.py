@@ -82,7 +82,7 @@ def intake_new_call(request):
 def intake_detail(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
     if intake.case_id:
-        log_case_read(user=request.user, case=intake.case, view="intake_detail")  # it shows the case's intake
+        log_case_read(user=request.user, case=intake.case, view="受理紀錄頁")  # it shows the case's intake
     matches = []
     if intake.status == Intake.Status.PENDING:
         matches = list(
@@ -173,7 +173,7 @@ def my_cases(request):
 @require_GET
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    log_case_read(user=request.user, case=case)
+    log_case_read(user=request.user, case=case, view="案件頁面")
     context = {
         "case": case,
         "victim": case.victim,
@@ -195,7 +195,9 @@ def victim_edit(request, pk):
     case = selectors.case_for_user(request.user, pk, write=True)
     victim = case.victim
     if request.method == "GET":
-        log_case_read(user=request.user, case=case, view="victim_edit")  # the form shows the victim's data
+        log_case_read(
+            user=request.user, case=case, view="被害人資料編輯頁"
+        )  # the form shows the victim's data
     initial = {f: getattr(victim, f) for f in VictimForm.base_fields}
     form = VictimForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.privacy import log_case_read
 from cases.roles import Role, has_role
 from referrals.forms import ReferralForm
 from referrals.selectors import referral_for_user, referrals_visible_to
@@ -39,4 +40,8 @@ def referral_list(request):
 @require_GET
 def referral_detail(request, pk):
     referral = referral_for_user(request.user, pk)
+    if referral.intake.case_id and not has_role(request.user, Role.POLICE):
+        # The center's staff reading the referral of a case read that case; the referring officer
+        # reads back their own form and the status, not the case.
+        log_case_read(user=request.user, case=referral.intake.case, view="轉介表頁")
     return render(request, "referrals/referral_detail.html", {"referral": referral})

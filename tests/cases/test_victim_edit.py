@@ -63,5 +63,5 @@ class TestVictimEdit:
         client.force_login(worker)
         client.get(self.url(case))
         assert list(CaseReadLog.objects.filter(case=case).values_list("user", "view")) == [
-            (worker.pk, "victim_edit")
+            (worker.pk, "被害人資料編輯頁")
         ]

@@ -188,7 +188,7 @@ class TestIntakeDetail:
         assert not CaseReadLog.objects.exists()
         client.get(reverse("cases:intake_detail", args=[handled.pk]))
         assert list(CaseReadLog.objects.values_list("case", "user", "view")) == [
-            (case.pk, supervisor.pk, "intake_detail")
+            (case.pk, supervisor.pk, "受理紀錄頁")
         ]
 
 
@@ -307,7 +307,7 @@ class TestCaseDetail:
         client.force_login(worker)
         client.get(case_of_worker.get_absolute_url())
         assert list(CaseReadLog.objects.values_list("case", "user", "view")) == [
-            (case_of_worker.pk, worker.pk, "case_detail")
+            (case_of_worker.pk, worker.pk, "案件頁面")
         ]
         client.get(case_of_worker.get_absolute_url())
         assert CaseReadLog.objects.filter(case=case_of_worker, user=worker).count() == 2

@@ -144,3 +144,22 @@ class TestReferralDetail:
         client.force_login(hotline)
         html = client.get(referral.get_absolute_url()).content.decode()
         assert referral.intake.get_absolute_url() in html
+
+
+def test_staff_reading_the_referral_of_a_case_is_logged_but_the_referring_officer_is_not(
+    client, hotline, supervisor, police
+):
+    from cases import services
+    from cases.models import CaseReadLog
+    from tests.factories import make_referral
+
+    referral = make_referral(police=police)
+    case = services.case_open_from_intake(actor=hotline, intake=referral.intake)
+    client.force_login(police)
+    client.get(referral.get_absolute_url())
+    assert not CaseReadLog.objects.exists()
+    client.force_login(supervisor)
+    client.get(referral.get_absolute_url())
+    assert list(CaseReadLog.objects.values_list("case", "user", "view")) == [
+        (case.pk, supervisor.pk, "轉介表頁")
+    ]
