@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -125,3 +126,12 @@ class BirthDateField(ROCDateField):
         super().validate(value)
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("出生日期不能晚於今天。"), code="future")
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form so the page re-displays with everything typed."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

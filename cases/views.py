@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import notifications, outbox, selectors, services, tracker
 from cases.forms import CallIntakeForm, DeadlineCloseForm, DispatchForm, IntakeCloseForm, VictimForm
+from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake
 from cases.panels import panels_for
 from cases.privacy import log_case_read
 from cases.roles import Role, has_role
 
 PAGE_SIZE = 50
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    """Put a service's ValidationError on the form so the page re-displays with what was typed."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -69,7 +64,7 @@ def intake_new_call(request):
                 actor=request.user, source=Intake.Source.CALL, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "來電紀錄已儲存，請接著開案、併案或註記不開案。")
             return redirect(intake)
@@ -144,7 +139,7 @@ def intake_close(request, pk):
         try:
             services.intake_close(actor=request.user, intake=intake, note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已註記不開案。")
             return redirect("cases:intake_queue")
@@ -217,7 +212,7 @@ def case_dispatch(request, pk):
         try:
             services.dispatch_case(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已派案。")
             return redirect(case)
@@ -258,7 +253,8 @@ def deadline_dashboard(request):
         kind = ""
     user = request.user
     week = selectors.deadlines_due(user=user, within_days=7, kind=kind)
-    month = selectors.deadlines_due(user=user, within_days=30, kind=kind).exclude(pk__in=week.values("pk"))
+    after_week = tracker.end_of_day(timezone.localdate() + dt.timedelta(days=7))
+    month = selectors.deadlines_due(user=user, within_days=30, kind=kind).filter(due_at__gt=after_week)
     sections = [
         (
             "overdue",
@@ -288,7 +284,7 @@ def deadline_close(request, pk):
         try:
             tracker.deadline_close(actor=request.user, deadline=deadline, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "期限已結束。")
             return redirect(deadline.case)

@@ -15,11 +15,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import outbox
+from cases.forms_fields import add_service_errors
 from cases.forms_sms import SmsResolveForm, SmsTemplateForm
 from cases.models import SmsMessage, SmsTemplate
 from cases.roles import Role, has_role
 from cases.sms.text import render as render_text
-from cases.views import _form_errors_from
 
 logger = logging.getLogger("cases.sms")
 
@@ -67,7 +67,7 @@ def sms_template_edit(request, pk):
                 return redirect("cases:sms_templates")
             outbox.sms_template_check(template=template, body=body)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
     sample, length, _errors = _length_or_errors(template, body)
     history = template.history.select_related("history_user").order_by("-history_date")[:10]
     return render(
@@ -90,7 +90,7 @@ def sms_message_resolve(request, pk):
         try:
             outbox.sms_resolve(actor=request.user, message=message, action=form.cleaned_data["action"])
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "簡訊處理方式已記錄。")
             return redirect(case or message.intake)

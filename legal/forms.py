@@ -7,11 +7,10 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.contrib.auth import get_user_model
 
 from cases.forms_fields import ROCDateField, ROCDateTimeField
 from cases.people import staff_name
-from cases.roles import Role
+from cases.selectors import social_workers
 from legal.models import (
     CaseOffence,
     LegalConsultation,
@@ -30,14 +29,6 @@ class OffenceChoiceField(forms.ModelChoiceField):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return staff_name(obj)
-
-
-def social_workers():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.SOCIAL_WORKER)
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 def _note(label: str = "備註", rows: int = 3) -> forms.CharField:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.forms_fields import add_service_errors
 from cases.privacy import log_case_read
 from cases.rocdate import format_roc
 from cases.selectors import case_for_user
@@ -29,15 +30,6 @@ from legal.models import Offence
 
 MANAGE = "legal.manage_legal"
 PROSECUTOR = "legal.record_prosecutor_direction"
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    """Put a service's ValidationError on the form so the page re-displays with what was typed."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _back_to(case) -> str:
@@ -62,7 +54,7 @@ def _save_or_errors(request, form, service, success: str, **kwargs) -> bool:
     try:
         service(actor=request.user, **kwargs, **form.cleaned_data)
     except ValidationError as exc:
-        _form_errors_from(exc, form)
+        add_service_errors(form, exc)
         return False
     messages.success(request, success)
     return True
