@@ -203,7 +203,8 @@ SMS_SENDING_TIMEOUT = env.int("SMS_SENDING_TIMEOUT", default=600)
 # A queued message whose task has not run after this long is enqueued again by the sweeper.
 SMS_REENQUEUE_AFTER = env.int("SMS_REENQUEUE_AFTER", default=120)
 SMS_SWEEP_BATCH = env.int("SMS_SWEEP_BATCH", default=500)
-# Victims who agreed to SMS get a reminder this many days before a complaint deadline or appointment.
+# Victims who agreed to SMS get a reminder this many days before a complaint deadline. (Appointment
+# reminders are queued by outbox.sms_queue_appointment_reminder; no booking form calls it yet.)
 SMS_VICTIM_REMINDER_DAYS = env.list("SMS_VICTIM_REMINDER_DAYS", cast=int, default=[7, 1])
 
 
