@@ -489,6 +489,9 @@ class SmsMessage(models.Model):
     segments = models.PositiveSmallIntegerField("則數", default=1)
     requires_consent = models.BooleanField("需被害人同意", default=False)
     idempotency_key = models.CharField("訊息編號", max_length=64, unique=True)
+    # The record the message is about ("legal.legalconsultation:<pk>"), so a rebooking or a cancellation
+    # can cancel its pending reminder. An app label, a model name and a key: no personal data.
+    source_key = models.CharField("來源紀錄", max_length=80, blank=True, db_index=True)
     state = models.CharField("狀態", max_length=12, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField("傳送次數", default=0)
     next_attempt_at = models.DateTimeField("預定傳送時間", default=timezone.now)

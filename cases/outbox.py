@@ -124,6 +124,7 @@ def sms_queue(
     intake: Intake | None = None,
     requires_consent: bool = False,
     not_before: dt.datetime | None = None,
+    source_key: str = "",
 ) -> SmsMessage:
     """Write an SMS into the outbox within the caller's transaction; it is enqueued when that commits.
 
@@ -159,6 +160,7 @@ def sms_queue(
         segments=length.segments,
         requires_consent=requires_consent,
         idempotency_key=key,
+        source_key=source_key,
         next_attempt_at=due,
         enqueued_at=now if due <= now else None,
         created_by=actor,
@@ -211,23 +213,55 @@ def sms_queue_appointment_reminder(
     """A reminder of a booked appointment (court, consultation, report) for a victim who agreed to SMS.
 
     Sent at send_at (default: 24 hours before). The place is a code agreed with the victim, never a name.
+    The row carries the source's key, so `sms_cancel_pending_for_source` can withdraw it on a rebooking.
     """
     try:
         code = check_place_code(place_code)
     except SmsTextError as exc:
         raise ValidationError({"place_code": exc.messages}) from None
     victim = Victim.objects.only("phone").get(cases=case)
+    key = sms_source_key(source)
+    # Once this source's reminders were cancelled (rebooked, code changed), booking the same time again is
+    # a new event: the count of cancelled rows is part of the key. Twice in a row is still one message.
+    cancelled = SmsMessage.objects.filter(source_key=key, state=State.CANCELLED).count()
     return sms_queue(
         actor=actor,
         purpose=Purpose.APPOINTMENT_REMINDER,
         template_key=defaults.APPOINTMENT_REMINDER,
         phone=victim.phone,
         values={"time": format_time(timezone.localtime(starts_at)), "place_code": code},
-        business_key=f"{source._meta.label_lower}:{source.pk}:{starts_at.isoformat()}",
+        business_key=f"{key}:{starts_at.isoformat()}:{code}:{cancelled}",
         case=case,
         requires_consent=True,
         not_before=send_at or starts_at - dt.timedelta(hours=24),
+        source_key=key,
     )
+
+
+def sms_source_key(source) -> str:
+    """ "legal.legalconsultation:<pk>": the record an SMS is about; no personal data."""
+    return f"{source._meta.label_lower}:{source.pk}"
+
+
+def sms_cancel_pending_for_source(
+    *, source, actor, reason: str = "預約已變更或取消，這則提醒不再傳送。"
+) -> int:
+    """The source was rebooked, cancelled or done: its queued messages are cancelled.
+
+    A conditional UPDATE like the claim, so a row a task has already claimed (sending) or sent is never
+    touched. Returns how many were cancelled.
+    """
+    count = SmsMessage.objects.filter(source_key=sms_source_key(source), state=State.QUEUED).update(
+        state=State.CANCELLED, enqueued_at=None, last_code="source", last_error=reason[:200]
+    )
+    if count:
+        logger.info(
+            "sms cancelled for source: source=%s count=%s by=%s",
+            sms_source_key(source),
+            count,
+            getattr(actor, "pk", None),
+        )
+    return count
 
 
 def sms_queue_due_victim_reminders(*, now: dt.datetime | None = None) -> int:

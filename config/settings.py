@@ -204,7 +204,8 @@ SMS_SENDING_TIMEOUT = env.int("SMS_SENDING_TIMEOUT", default=600)
 SMS_REENQUEUE_AFTER = env.int("SMS_REENQUEUE_AFTER", default=120)
 SMS_SWEEP_BATCH = env.int("SMS_SWEEP_BATCH", default=500)
 # Victims who agreed to SMS get a reminder this many days before a complaint deadline. (Appointment
-# reminders are queued by outbox.sms_queue_appointment_reminder; no booking form calls it yet.)
+# reminders are queued by outbox.sms_queue_appointment_reminder, 24 hours before, from the legal
+# consultation and police report bookings when a place code is given; see docs/legal.md.)
 SMS_VICTIM_REMINDER_DAYS = env.list("SMS_VICTIM_REMINDER_DAYS", cast=int, default=[7, 1])
 
 

@@ -11,6 +11,7 @@ from django import forms
 from cases.forms_fields import ROCDateField, ROCDateTimeField
 from cases.people import staff_name
 from cases.selectors import social_workers
+from cases.sms.text import SmsTextError, check_place_code
 from legal.models import (
     CaseOffence,
     LegalConsultation,
@@ -33,6 +34,34 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 def _note(label: str = "備註", rows: int = 3) -> forms.CharField:
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+PLACE_CODE_HELP = (
+    "與被害人事先約定的地點代碼（例：A3）。只有被害人同意以簡訊聯繫時，才會在約定時間前 24 小時傳送提醒簡訊；"
+    "簡訊可能被其他人看到，請勿填寫地點名稱（如法院、派出所）。"
+)
+PLACE_CODE_EDIT_HELP = "留空則保留已排定的提醒；改期時請重新填寫，否則原提醒會取消。"
+
+
+def _place_code_field() -> forms.CharField:
+    return forms.CharField(label="簡訊提醒地點代碼", max_length=20, required=False, help_text=PLACE_CODE_HELP)
+
+
+class PlaceCodeMixin:
+    """The optional place code of the appointment-reminder SMS (DOMAIN §5), checked like the outbox does."""
+
+    def clean_place_code(self) -> str:
+        value = (self.cleaned_data.get("place_code") or "").strip()
+        if not value:
+            return ""
+        try:
+            return check_place_code(value)
+        except SmsTextError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def _place_code_help(self, editing: bool) -> None:
+        if editing:
+            self.fields["place_code"].help_text = f"{PLACE_CODE_HELP}{PLACE_CODE_EDIT_HELP}"
 
 
 class CaseOffenceForm(forms.Form):
@@ -96,7 +125,7 @@ class AccusationFileForm(forms.Form):
         )
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(PlaceCodeMixin, forms.Form):
     """Guideline 4-2-1: book (and later complete) a legal consultation."""
 
     scheduled_at = ROCDateTimeField(label="諮詢時間")
@@ -106,12 +135,14 @@ class ConsultationForm(forms.Form):
     mode = forms.ChoiceField(label="方式", choices=LegalConsultation.Mode.choices)
     escorted = forms.BooleanField(label="社工陪同（指引 3-3-1）", required=False)
     escort_worker = StaffChoiceField(label="陪同社工", queryset=None, required=False, empty_label="—")
+    place_code = _place_code_field()
     status = forms.ChoiceField(label="狀態", choices=LegalConsultation.Status.choices)
     outcome = _note("諮詢結果（摘要）", rows=4)
 
     def __init__(self, *args, editing: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["escort_worker"].queryset = social_workers()
+        self._place_code_help(editing)
         if not editing:
             del self.fields["status"]
             del self.fields["outcome"]
@@ -120,6 +151,7 @@ class ConsultationForm(forms.Form):
             Row(Column("scheduled_at"), Column("mode")),
             "provider",
             Row(Column("escorted"), Column("escort_worker")),
+            "place_code",
         ]
         if editing:
             parts += ["status", "outcome"]
@@ -151,7 +183,7 @@ class SubsidyForm(forms.Form):
         )
 
 
-class PoliceReportForm(forms.Form):
+class PoliceReportForm(PlaceCodeMixin, forms.Form):
     """Guideline 9: the report appointment and what to bring and ask."""
 
     unit_kind = forms.ChoiceField(label="報案單位類別", choices=PoliceReport.UnitKind.choices)
@@ -178,12 +210,14 @@ class PoliceReportForm(forms.Form):
         choices=[("", "不適用／尚未確認")] + PoliceReport.MinorCompanion.choices,
         required=False,
     )
+    place_code = _place_code_field()
     status = forms.ChoiceField(label="狀態", choices=PoliceReport.Status.choices)
     note = _note()
 
     def __init__(self, *args, editing: bool, minor: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["escort_worker"].queryset = social_workers()
+        self._place_code_help(editing)
         if not editing:
             del self.fields["status"]
         self.helper = FormHelper()
@@ -192,6 +226,7 @@ class PoliceReportForm(forms.Form):
                 "約定報案",
                 Row(Column("unit_kind"), Column("unit_name")),
                 Row(Column("scheduled_at"), Column("escorted"), Column("escort_worker")),
+                "place_code",
             ),
             Fieldset("報案準備", "laws", Row(Column("officer_gender_asked"), Column("officer_gender"))),
             Fieldset("證據", "evidence_handed_over", "victim_keeps_copy"),

@@ -8,15 +8,18 @@ deadlines, nor the reverse.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cases import outbox
 from cases.models import Case, Deadline
 from cases.rocdate import format_roc
 from cases.services import _save
+from cases.sms.text import SmsTextError, check_place_code
 from cases.tracker import deadline_cancel_for_source, deadline_close, deadline_open, deadline_settle
 from legal.deadlines import complaint_deadline, limitation_deadline
 from legal.models import (
@@ -29,6 +32,11 @@ from legal.models import (
     SubsidyApplication,
 )
 from legal.restdays import art122_notes
+
+logger = logging.getLogger("legal")
+
+# The appointment-reminder SMS to a consenting victim goes out this long before the appointment.
+REMINDER_LEAD = dt.timedelta(hours=24)
 
 _CASE_OFFENCE_FIELDS = [
     "offence",
@@ -315,7 +323,62 @@ def _sync_appointment(
         )
 
 
-def _sync_consultation(consultation: LegalConsultation, actor) -> None:
+def _clean_place_code(place_code: str) -> str:
+    place_code = (place_code or "").strip()
+    if not place_code:
+        return ""
+    try:
+        return check_place_code(place_code)
+    except SmsTextError as exc:
+        raise ValidationError({"place_code": exc.messages}) from None
+
+
+def _sync_reminder(record, *, actor, booked: bool, rebooked: bool, place_code: str) -> None:
+    """DOMAIN §5: the victim's generic appointment-reminder SMS, kept in step with the booking.
+
+    Not booked (cancelled, held, done): pending reminders are cancelled. Booked anew or moved (or a new
+    code typed): pending reminders are cancelled and, with a place code, one is queued REMINDER_LEAD
+    before. A booking left as it was, without a code, keeps its reminder. The outcome for staff is left
+    on `record.sms_reminder_note` ("" when there is nothing to say).
+    """
+    record.sms_reminder_note = ""
+    if not booked:
+        outbox.sms_cancel_pending_for_source(source=record, actor=actor)
+        return
+    if not (rebooked or place_code):
+        return
+    outbox.sms_cancel_pending_for_source(source=record, actor=actor)
+    if not place_code:
+        return
+    send_at = record.scheduled_at - REMINDER_LEAD
+    if send_at <= timezone.now():
+        record.sms_reminder_note = "距約定時間已不到 24 小時，未排定簡訊提醒。"
+        return
+    try:
+        outbox.sms_queue_appointment_reminder(
+            actor=actor,
+            case=record.case,
+            starts_at=record.scheduled_at,
+            place_code=place_code,
+            source=record,
+            send_at=send_at,
+        )
+    except ValidationError as exc:
+        code = getattr(exc, "code", None)
+        if code == "sms_no_consent":
+            record.sms_reminder_note = "被害人未同意以簡訊聯繫，未排定簡訊提醒。"
+        elif code == "sms_no_mobile":
+            record.sms_reminder_note = "被害人沒有可接收簡訊的手機號碼，未排定簡訊提醒。"
+        else:
+            raise
+        logger.info("appointment reminder not queued: source=%s (%s)", outbox.sms_source_key(record), code)
+        return
+    record.sms_reminder_note = "已排定約定時間前 24 小時的簡訊提醒。"
+
+
+def _sync_consultation(
+    consultation: LegalConsultation, actor, *, rebooked: bool = True, place_code: str = ""
+) -> None:
     status = consultation.status
     _sync_appointment(
         consultation,
@@ -325,6 +388,13 @@ def _sync_consultation(consultation: LegalConsultation, actor) -> None:
         done=status == LegalConsultation.Status.HELD,
         owner=consultation.escort_worker,
         closed_reason=f"法律諮詢{consultation.get_status_display()}。",
+    )
+    _sync_reminder(
+        consultation,
+        actor=actor,
+        booked=status == LegalConsultation.Status.BOOKED,
+        rebooked=rebooked,
+        place_code=place_code,
     )
 
 
@@ -339,8 +409,11 @@ def consultation_book(
     escorted: bool = False,
     escort_worker=None,
     outcome: str = "",
+    place_code: str = "",
 ) -> LegalConsultation:
-    """Guideline 4-2-1: book a legal consultation; the tracker reminds of the appointment."""
+    """Guideline 4-2-1: book a legal consultation; the tracker reminds of the appointment, and a victim
+    who agreed to SMS gets the generic reminder when a place code is given."""
+    place_code = _clean_place_code(place_code)
     consultation = LegalConsultation(
         case=case,
         scheduled_at=scheduled_at,
@@ -352,7 +425,7 @@ def consultation_book(
         created_by=actor,
     )
     _save(consultation, actor=actor)
-    _sync_consultation(consultation, actor)
+    _sync_consultation(consultation, actor, place_code=place_code)
     return consultation
 
 
@@ -368,10 +441,15 @@ def consultation_update(
     escort_worker=None,
     status: str,
     outcome: str = "",
+    place_code: str = "",
 ) -> LegalConsultation:
-    """Move, hold, cancel or record the outcome of a consultation."""
+    """Move, hold, cancel or record the outcome of a consultation (the SMS reminder follows)."""
+    place_code = _clean_place_code(place_code)
     consultation = (
         LegalConsultation.objects.select_for_update().select_related("case").get(pk=consultation.pk)
+    )
+    rebooked = (
+        consultation.status != LegalConsultation.Status.BOOKED or consultation.scheduled_at != scheduled_at
     )
     consultation.scheduled_at = scheduled_at
     consultation.provider = provider.strip()
@@ -382,7 +460,7 @@ def consultation_update(
     consultation.outcome = outcome.strip()
     fields = ["scheduled_at", "provider", "mode", "escorted", "escort_worker", "status", "outcome"]
     _save(consultation, actor=actor, update_fields=fields)
-    _sync_consultation(consultation, actor)
+    _sync_consultation(consultation, actor, rebooked=rebooked, place_code=place_code)
     return consultation
 
 
@@ -465,16 +543,18 @@ _POLICE_REPORT_FIELDS = [
 ]
 
 
-def _sync_police_report(report: PoliceReport, actor) -> None:
+def _sync_police_report(report: PoliceReport, actor, *, rebooked: bool = True, place_code: str = "") -> None:
+    booked = report.status == PoliceReport.Status.BOOKED
     _sync_appointment(
         report,
         actor=actor,
         title=f"報案：{report.unit_name}",
-        booked=report.status == PoliceReport.Status.BOOKED,
+        booked=booked,
         done=report.status == PoliceReport.Status.DONE,
         owner=report.escort_worker,
         closed_reason=f"報案{report.get_status_display()}。",
     )
+    _sync_reminder(report, actor=actor, booked=booked, rebooked=rebooked, place_code=place_code)
 
 
 def _police_report_values(values: dict) -> dict:
@@ -504,8 +584,11 @@ def police_report_book(
     escort_worker=None,
     minor_companion: str = "",
     note: str = "",
+    place_code: str = "",
 ) -> PoliceReport:
-    """Guideline 9-1: book the report with the brigade or a precinct; the tracker reminds of it."""
+    """Guideline 9-1: book the report with the brigade or a precinct; the tracker reminds of it, and a
+    victim who agreed to SMS gets the generic reminder when a place code is given."""
+    place_code = _clean_place_code(place_code)
     values = _police_report_values(
         {
             "unit_kind": unit_kind,
@@ -524,7 +607,7 @@ def police_report_book(
     )
     report = PoliceReport(case=case, created_by=actor, **values)
     _save(report, actor=actor)
-    _sync_police_report(report, actor)
+    _sync_police_report(report, actor, place_code=place_code)
     return report
 
 
@@ -546,9 +629,12 @@ def police_report_update(
     escort_worker=None,
     minor_companion: str = "",
     note: str = "",
+    place_code: str = "",
 ) -> PoliceReport:
-    """Reschedule, complete or cancel a report appointment."""
+    """Reschedule, complete or cancel a report appointment (the SMS reminder follows)."""
+    place_code = _clean_place_code(place_code)
     report = PoliceReport.objects.select_for_update().select_related("case").get(pk=police_report.pk)
+    rebooked = report.status != PoliceReport.Status.BOOKED or report.scheduled_at != scheduled_at
     values = _police_report_values(
         {
             "unit_kind": unit_kind,
@@ -569,7 +655,7 @@ def police_report_update(
     for field, value in values.items():
         setattr(report, field, value)
     _save(report, actor=actor, update_fields=_POLICE_REPORT_FIELDS)
-    _sync_police_report(report, actor)
+    _sync_police_report(report, actor, rebooked=rebooked, place_code=place_code)
     return report
 
 

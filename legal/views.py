@@ -52,11 +52,14 @@ def _render_form(request, *, case, form, title: str, warnings=(), intro: str = "
 
 def _save_or_errors(request, form, service, success: str, **kwargs) -> bool:
     try:
-        service(actor=request.user, **kwargs, **form.cleaned_data)
+        record = service(actor=request.user, **kwargs, **form.cleaned_data)
     except ValidationError as exc:
         add_service_errors(form, exc)
         return False
     messages.success(request, success)
+    reminder = getattr(record, "sms_reminder_note", "")
+    if reminder:
+        messages.info(request, reminder)
     return True
 
 
@@ -186,7 +189,9 @@ def consultation_edit(request, pk):
     case = consultation.case
     if request.method == "GET":
         log_case_read(user=request.user, case=case, view="法律服務：法律諮詢編輯頁")
-    initial = {name: getattr(consultation, name) for name in ConsultationForm.base_fields}
+    initial = {
+        name: getattr(consultation, name) for name in ConsultationForm.base_fields if name != "place_code"
+    }
     form = ConsultationForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         if _save_or_errors(
@@ -292,7 +297,7 @@ def police_report_edit(request, pk):
     if request.method == "GET":
         log_case_read(user=request.user, case=case, view="法律服務：報案編輯頁")
     minor, warnings = _minor_warning(case, timezone.localtime(report.scheduled_at).date())
-    initial = {name: getattr(report, name) for name in PoliceReportForm.base_fields}
+    initial = {name: getattr(report, name) for name in PoliceReportForm.base_fields if name != "place_code"}
     form = PoliceReportForm(request.POST or None, initial=initial, editing=True, minor=minor)
     if request.method == "POST" and form.is_valid():
         if _save_or_errors(
