@@ -34,7 +34,7 @@ from cases.rocdate import format_roc
 from cases.roles import Role, has_role
 from cases.sms import defaults
 from cases.sms.backends import Outcome, Outgoing, SendResult, get_backend
-from cases.sms.schedule import parse_clock, quiet_hours_end, retry_delay
+from cases.sms.schedule import appointment_reminder_time, parse_clock, quiet_hours_end, retry_delay
 from cases.sms.text import SmsTextError, check_place_code, check_rendered, check_template, format_time, render
 from cases.validators import is_valid_tw_mobile
 
@@ -103,6 +103,11 @@ def _quiet_until(moment: dt.datetime) -> dt.datetime | None:
     local = timezone.localtime(moment)
     start, end = parse_clock(settings.SMS_QUIET_HOURS_START), parse_clock(settings.SMS_QUIET_HOURS_END)
     return quiet_hours_end(local, start, end)
+
+
+def _appointment_reminder_time(wanted: dt.datetime, appointment: dt.datetime) -> dt.datetime:
+    start, end = parse_clock(settings.SMS_QUIET_HOURS_START), parse_clock(settings.SMS_QUIET_HOURS_END)
+    return appointment_reminder_time(timezone.localtime(wanted), timezone.localtime(appointment), start, end)
 
 
 def _victim_consents(case_id) -> bool:
@@ -233,7 +238,7 @@ def sms_queue_appointment_reminder(
         business_key=f"{key}:{starts_at.isoformat()}:{code}:{cancelled}",
         case=case,
         requires_consent=True,
-        not_before=send_at or starts_at - dt.timedelta(hours=24),
+        not_before=_appointment_reminder_time(send_at or starts_at - dt.timedelta(hours=24), starts_at),
         source_key=key,
     )
 

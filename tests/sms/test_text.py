@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 
 from cases.sms.defaults import DEFAULT_TEMPLATES, TEMPLATE_PLACEHOLDERS
-from cases.sms.schedule import parse_clock, quiet_hours_end, retry_delay
+from cases.sms.schedule import (
+    appointment_reminder_time,
+    parse_clock,
+    quiet_hours_end,
+    quiet_hours_start,
+    retry_delay,
+)
 from cases.sms.text import (
     GUIDELINE_GENERIC_TEXT,
     SmsTextError,
@@ -218,6 +224,21 @@ class TestTimesAndQuietHours:
         assert quiet_hours_end(self.at(13), dt.time(12), dt.time(14)) == self.at(14)
         assert quiet_hours_end(self.at(14), dt.time(12), dt.time(14)) is None
         assert quiet_hours_end(self.at(23), dt.time(0), dt.time(0)) is None
+
+    def test_quiet_hours_start_wraps_midnight(self):
+        assert quiet_hours_start(self.at(23, 30, 5), dt.time(22), dt.time(8)) == self.at(22, 0, 5)
+        assert quiet_hours_start(self.at(3, 0, 6), dt.time(22), dt.time(8)) == self.at(22, 0, 5)
+        assert quiet_hours_start(self.at(12, 0, 6), dt.time(22), dt.time(8)) is None
+
+    def test_an_appointment_reminder_is_not_held_past_the_appointment(self):
+        quiet = (dt.time(22), dt.time(8))
+        # Reminded at 07:30 the day before a 07:30 appointment: quiet hours move it to 08:00, still in time.
+        assert appointment_reminder_time(self.at(7, 30, 5), self.at(7, 30, 6), *quiet) == self.at(7, 30, 5)
+        # Reminded at 23:00 for a 07:30 appointment: 08:00 would be too late, so 21:30 the evening before.
+        assert appointment_reminder_time(self.at(23, 0, 5), self.at(7, 30, 6), *quiet) == self.at(21, 30, 5)
+        assert appointment_reminder_time(self.at(2, 0, 6), self.at(7, 30, 6), *quiet) == self.at(21, 30, 5)
+        # Outside quiet hours nothing moves.
+        assert appointment_reminder_time(self.at(14, 0, 5), self.at(14, 0, 6), *quiet) == self.at(14, 0, 5)
 
     def test_clock_setting_is_parsed_strictly(self):
         assert parse_clock("08:00") == dt.time(8)
