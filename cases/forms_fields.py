@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.rocdate import format_roc, parse_date
+from cases.validators import validate_national_id, validate_tw_mobile
 
 
 class ROCDateInput(forms.TextInput):
@@ -96,8 +97,6 @@ class TaiwanMobileField(forms.CharField):
     """A Taiwan mobile number (09xx or +886 9xx); the form keeps it as typed, matching normalises."""
 
     def __init__(self, **kwargs):
-        from cases.validators import validate_tw_mobile
-
         kwargs.setdefault("max_length", 30)
         kwargs.setdefault("validators", [validate_tw_mobile])
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
@@ -108,8 +107,6 @@ class NationalIdField(forms.CharField):
     """National ID or resident certificate number, checksum-validated, stored upper case without spaces."""
 
     def __init__(self, **kwargs):
-        from cases.validators import validate_national_id
-
         kwargs.setdefault("max_length", 12)
         kwargs.setdefault("validators", [validate_national_id])
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))

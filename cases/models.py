@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.privacy import EncryptedCharField, EncryptedDateField, EncryptedTextField
+from cases.identifiers import normalise_national_id
+from cases.privacy import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedTextField,
+    national_id_index,
+    phone_index,
+)
 
 
 class Victim(models.Model):
@@ -36,6 +43,15 @@ class Victim(models.Model):
 
     def __str__(self) -> str:
         return f"被害人 {str(self.pk)[:8]}"
+
+    # A value and its blind index are always set together, so matching never drifts from what is stored.
+    def set_phone(self, value: str) -> None:
+        self.phone = (value or "").strip()
+        self.phone_index = phone_index(self.phone)
+
+    def set_national_id(self, value: str) -> None:
+        self.national_id = normalise_national_id(value or "")
+        self.national_id_index = national_id_index(self.national_id)
 
 
 class Case(models.Model):
@@ -197,6 +213,14 @@ class Intake(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:intake_detail", args=[self.pk])
+
+    def set_victim_phone(self, value: str) -> None:
+        self.victim_phone = (value or "").strip()
+        self.victim_phone_index = phone_index(self.victim_phone)
+
+    def set_victim_national_id(self, value: str) -> None:
+        self.victim_national_id = normalise_national_id(value or "")
+        self.victim_national_id_index = national_id_index(self.victim_national_id)
 
 
 class Dispatch(models.Model):

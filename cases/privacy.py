@@ -1,7 +1,7 @@
-"""Privacy primitives every app uses: encrypted fields, the blind index and the case read log.
+"""Privacy primitives every app uses: encrypted fields and the blind index.
 
-Guideline: victims' personal data is encrypted at rest (DOMAIN §2.5) and matched without being
-stored in clear (§2.2, one window).
+Guideline G-1: victims' personal data is encrypted at rest and matched without being stored in
+clear (指引 1-A, one window). The read log is in cases/readlog.py.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
+
+from cases.forms_fields import ROCDateField
+from cases.identifiers import normalise_national_id, normalise_phone
 
 
 class DecryptionError(Exception):
@@ -172,8 +175,6 @@ class EncryptedDateField(EncryptedMixin, models.TextField):
         return encrypt_text(self.to_clear(value))
 
     def formfield(self, **kwargs):
-        from cases.forms_fields import ROCDateField
-
         defaults = {"form_class": ROCDateField}
         defaults.update(kwargs)
         return models.Field.formfield(self, **defaults)
@@ -190,18 +191,6 @@ def encrypted_fields(model) -> list[models.Field]:
 # --- blind index -------------------------------------------------------------------------------
 
 
-def normalise_phone(value: str) -> str:
-    """Digits only; +886 9xx becomes 09xx so the same phone always indexes the same."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if digits.startswith("8869") and len(digits) == 12:
-        digits = "0" + digits[3:]
-    return digits
-
-
-def normalise_national_id(value: str) -> str:
-    return "".join(value.split()).upper()
-
-
 def blind_index(kind: str, normalised: str) -> str:
     """Keyed HMAC-SHA256 of a normalised value: equal inputs match, the value cannot be read back."""
     if not normalised:
@@ -216,21 +205,3 @@ def phone_index(phone: str) -> str:
 
 def national_id_index(national_id: str) -> str:
     return blind_index("national_id", normalise_national_id(national_id or ""))
-
-
-def mask_phone(phone: str) -> str:
-    """0912345678 -> 0912***678, for logs, errors and lists."""
-    digits = normalise_phone(phone or "")
-    if len(digits) < 7:
-        return "***"
-    return f"{digits[:4]}***{digits[-3:]}"
-
-
-# --- read log ------------------------------------------------------------------------------------
-
-
-def log_case_read(*, user, case, view: str) -> None:
-    """One row per case page view; supervisors see it on the case timeline."""
-    from cases.models import CaseReadLog
-
-    CaseReadLog.objects.create(case=case, user=user, view=view)

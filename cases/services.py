@@ -12,24 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases import outbox, tracker
+from cases import tracker
 from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Notification, Victim
 from cases.notifications import notify
-from cases.privacy import national_id_index, phone_index
 from cases.roles import Role, has_role
+from cases.sms import outbox
+from cases.writes import model_save
 
 User = get_user_model()
-
-
-def _save(obj, *, actor, update_fields: list[str] | None = None) -> None:
-    """full_clean, then save with the actor on the history row."""
-    obj._history_user = actor
-    if update_fields is None:
-        obj.full_clean()
-        obj.save()
-    else:
-        obj.full_clean(exclude=[f.name for f in obj._meta.fields if f.name not in update_fields])
-        obj.save(update_fields=update_fields)
 
 
 @transaction.atomic
@@ -67,10 +57,6 @@ def intake_record(
         caller_relation=caller_relation,
         caller_name=caller_name,
         victim_name=victim_name.strip(),
-        victim_phone=victim_phone.strip(),
-        victim_phone_index=phone_index(victim_phone),
-        victim_national_id=victim_national_id.strip().upper(),
-        victim_national_id_index=national_id_index(victim_national_id),
         victim_birth_date=victim_birth_date,
         requests=list(requests or []),
         services_offered=list(services_offered or []),
@@ -80,7 +66,9 @@ def intake_record(
         narrative=narrative,
         created_by=actor,
     )
-    _save(intake, actor=actor)
+    intake.set_victim_phone(victim_phone)
+    intake.set_victim_national_id(victim_national_id)
+    model_save(actor=actor, instance=intake)
     if send_resource_sms:
         if intake.wishes != Intake.Wishes.DECLINES:
             raise ValidationError({"wishes": "服務資源簡訊只在被害人暫無意願接受服務時傳送。"})
@@ -126,22 +114,17 @@ def _lock_pending(intake: Intake) -> Intake:
 def case_open_from_intake(*, actor, intake: Intake) -> Case:
     """Accept a pending intake as a new case: the victim is created from what the caller told us."""
     intake = _lock_pending(intake)
-    victim = Victim(
-        name=intake.victim_name,
-        phone=intake.victim_phone,
-        phone_index=intake.victim_phone_index,
-        national_id=intake.victim_national_id,
-        national_id_index=intake.victim_national_id_index,
-        birth_date=intake.victim_birth_date,
-    )
-    _save(victim, actor=actor)
+    victim = Victim(name=intake.victim_name, birth_date=intake.victim_birth_date)
+    victim.set_phone(intake.victim_phone)
+    victim.set_national_id(intake.victim_national_id)
+    model_save(actor=actor, instance=victim)
     case = Case(number=_next_case_number(), victim=victim, opened_by=actor, opened_at=timezone.now())
-    _save(case, actor=actor)
+    model_save(actor=actor, instance=case)
     intake.case = case
     intake.status = Intake.Status.ACCEPTED
     intake.handled_by = actor
     intake.handled_at = timezone.now()
-    _save(intake, actor=actor, update_fields=["case", "status", "handled_by", "handled_at"])
+    model_save(actor=actor, instance=intake, update_fields=["case", "status", "handled_by", "handled_at"])
     return case
 
 
@@ -153,21 +136,18 @@ def intake_attach(*, actor, intake: Intake, case: Case) -> Case:
     filled = []
     # A new contact may bring an identifier the case lacked; keep it so the next call matches too.
     if intake.victim_phone and not victim.phone:
-        victim.phone, victim.phone_index = intake.victim_phone, intake.victim_phone_index
+        victim.set_phone(intake.victim_phone)
         filled += ["phone", "phone_index"]
     if intake.victim_national_id and not victim.national_id:
-        victim.national_id, victim.national_id_index = (
-            intake.victim_national_id,
-            intake.victim_national_id_index,
-        )
+        victim.set_national_id(intake.victim_national_id)
         filled += ["national_id", "national_id_index"]
     if filled:
-        _save(victim, actor=actor, update_fields=filled)
+        model_save(actor=actor, instance=victim, update_fields=filled)
     intake.case = case
     intake.status = Intake.Status.ATTACHED
     intake.handled_by = actor
     intake.handled_at = timezone.now()
-    _save(intake, actor=actor, update_fields=["case", "status", "handled_by", "handled_at"])
+    model_save(actor=actor, instance=intake, update_fields=["case", "status", "handled_by", "handled_at"])
     return case
 
 
@@ -181,7 +161,9 @@ def intake_close(*, actor, intake: Intake, note: str) -> Intake:
     intake.closed_note = note.strip()
     intake.handled_by = actor
     intake.handled_at = timezone.now()
-    _save(intake, actor=actor, update_fields=["status", "closed_note", "handled_by", "handled_at"])
+    model_save(
+        actor=actor, instance=intake, update_fields=["status", "closed_note", "handled_by", "handled_at"]
+    )
     return intake
 
 
@@ -204,11 +186,11 @@ def dispatch_case(*, actor, case: Case, worker, reason: str) -> Dispatch:
         reason=reason.strip(),
         dispatched_by=actor,
     )
-    _save(dispatch, actor=actor)
+    model_save(actor=actor, instance=dispatch)
     previous_worker = case.assigned_worker
     case.assigned_worker = worker
     case.status = Case.Status.ASSIGNED
-    _save(case, actor=actor, update_fields=["assigned_worker", "status", "updated_at"])
+    model_save(actor=actor, instance=case, update_fields=["assigned_worker", "status", "updated_at"])
     tracker.deadlines_hand_over(case=case, previous_worker=previous_worker, worker=worker, actor=actor)
     notify(
         recipients=[worker],
@@ -233,16 +215,14 @@ def victim_update(
 ) -> Victim:
     """Correct or complete the victim's details; the match indexes follow the new values."""
     victim.name = name.strip()
-    victim.phone = phone.strip()
-    victim.phone_index = phone_index(phone)
-    victim.national_id = national_id.strip().upper()
-    victim.national_id_index = national_id_index(national_id)
+    victim.set_phone(phone)
+    victim.set_national_id(national_id)
     victim.address = address.strip()
     victim.birth_date = birth_date
     victim.sms_consent = sms_consent
-    _save(
-        victim,
+    model_save(
         actor=actor,
+        instance=victim,
         update_fields=[
             "name",
             "phone",

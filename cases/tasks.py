@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from cases import outbox, tracker
+from cases import tracker
+from cases.sms import outbox
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cases import views, views_sms
+from cases import views
+from cases.sms import views as views_sms
 
 app_name = "cases"
 

@@ -7,7 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.privacy import normalise_national_id, normalise_phone
+from cases.identifiers import normalise_national_id, normalise_phone
 
 # Letter codes of the national ID / resident certificate checksum (內政部 letter table).
 _LETTER_VALUES = {

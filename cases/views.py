@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import notifications, outbox, selectors, services, tracker
+from cases import notifications, selectors, services, tracker
 from cases.forms import CallIntakeForm, DeadlineCloseForm, DispatchForm, IntakeCloseForm, VictimForm
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake
 from cases.panels import panels_for
-from cases.privacy import log_case_read
+from cases.readlog import log_case_read
 from cases.roles import Role, has_role
+from cases.sms import outbox
 
 PAGE_SIZE = 50
 

@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases import outbox
 from cases.models import Case, Deadline
 from cases.rocdate import format_roc
-from cases.services import _save
+from cases.sms import outbox
 from cases.sms.text import SmsTextError, check_place_code
 from cases.tracker import deadline_cancel_for_source, deadline_close, deadline_open, deadline_settle
+from cases.writes import model_save
 from legal.deadlines import complaint_deadline, limitation_deadline
 from legal.models import (
     Accusation,
@@ -148,11 +148,11 @@ def _sync_accusation(item: CaseOffence, actor) -> Accusation | None:
     if needed:
         if accusation is None:
             accusation = Accusation(case=item.case, case_offence=item, decided_on=timezone.localdate())
-            _save(accusation, actor=actor)
+            model_save(actor=actor, instance=accusation)
         elif accusation.state == Accusation.State.WITHDRAWN:
             accusation.state = Accusation.State.OPEN
             accusation.decided_on = timezone.localdate()
-            _save(accusation, actor=actor, update_fields=["state", "decided_on"])
+            model_save(actor=actor, instance=accusation, update_fields=["state", "decided_on"])
         if accusation.state == Accusation.State.OPEN:
             deadline_open(
                 case=item.case,
@@ -171,7 +171,7 @@ def _sync_accusation(item: CaseOffence, actor) -> Accusation | None:
             else "被害人已改變意願，不需由中心告發。"
         )
         accusation.state = Accusation.State.WITHDRAWN
-        _save(accusation, actor=actor, update_fields=["state"])
+        model_save(actor=actor, instance=accusation, update_fields=["state"])
         deadline_cancel_for_source(
             source=accusation, kind=Deadline.Kind.ACCUSATION, actor=actor, reason=reason
         )
@@ -217,7 +217,7 @@ def case_offence_record(
         note=note.strip(),
         created_by=actor,
     )
-    _save(item, actor=actor)
+    model_save(actor=actor, instance=item)
     _after_case_offence_saved(item, actor)
     return item
 
@@ -255,7 +255,7 @@ def case_offence_update(
     item.victim_wishes = victim_wishes
     item.complaint_filed_on = complaint_filed_on
     item.note = note.strip()
-    _save(item, actor=actor, update_fields=_CASE_OFFENCE_FIELDS)
+    model_save(actor=actor, instance=item, update_fields=_CASE_OFFENCE_FIELDS)
     _after_case_offence_saved(item, actor)
     return item
 
@@ -276,7 +276,11 @@ def accusation_file(
     accusation.filed_with = filed_with.strip()
     accusation.filed_by = actor
     accusation.note = note.strip()
-    _save(accusation, actor=actor, update_fields=["state", "filed_on", "filed_with", "filed_by", "note"])
+    model_save(
+        actor=actor,
+        instance=accusation,
+        update_fields=["state", "filed_on", "filed_with", "filed_by", "note"],
+    )
     deadline = _open_deadline_of(accusation, Deadline.Kind.ACCUSATION)
     if deadline is not None:
         deadline_close(
@@ -424,7 +428,7 @@ def consultation_book(
         outcome=outcome.strip(),
         created_by=actor,
     )
-    _save(consultation, actor=actor)
+    model_save(actor=actor, instance=consultation)
     _sync_consultation(consultation, actor, place_code=place_code)
     return consultation
 
@@ -459,7 +463,7 @@ def consultation_update(
     consultation.status = status
     consultation.outcome = outcome.strip()
     fields = ["scheduled_at", "provider", "mode", "escorted", "escort_worker", "status", "outcome"]
-    _save(consultation, actor=actor, update_fields=fields)
+    model_save(actor=actor, instance=consultation, update_fields=fields)
     _sync_consultation(consultation, actor, rebooked=rebooked, place_code=place_code)
     return consultation
 
@@ -494,7 +498,7 @@ def subsidy_apply(
         note=note.strip(),
         created_by=actor,
     )
-    _save(subsidy, actor=actor)
+    model_save(actor=actor, instance=subsidy)
     return subsidy
 
 
@@ -520,7 +524,7 @@ def subsidy_update(
     subsidy.approved_amount = approved_amount
     subsidy.paid_on = paid_on
     subsidy.note = note.strip()
-    _save(subsidy, actor=actor, update_fields=_SUBSIDY_FIELDS)
+    model_save(actor=actor, instance=subsidy, update_fields=_SUBSIDY_FIELDS)
     return subsidy
 
 
@@ -606,7 +610,7 @@ def police_report_book(
         }
     )
     report = PoliceReport(case=case, created_by=actor, **values)
-    _save(report, actor=actor)
+    model_save(actor=actor, instance=report)
     _sync_police_report(report, actor, place_code=place_code)
     return report
 
@@ -654,7 +658,7 @@ def police_report_update(
     )
     for field, value in values.items():
         setattr(report, field, value)
-    _save(report, actor=actor, update_fields=_POLICE_REPORT_FIELDS)
+    model_save(actor=actor, instance=report, update_fields=_POLICE_REPORT_FIELDS)
     _sync_police_report(report, actor, rebooked=rebooked, place_code=place_code)
     return report
 
@@ -676,7 +680,7 @@ def prosecutor_direction_request(
         prosecutor_office=prosecutor_office.strip(),
         urgency=urgency.strip(),
     )
-    _save(direction, actor=actor)
+    model_save(actor=actor, instance=direction)
     return direction
 
 
@@ -703,5 +707,5 @@ def prosecutor_direction_update(
     direction.outcome_on = outcome_on
     direction.outcome_note = outcome_note.strip()
     fields = ["requested_at", "prosecutor_office", "urgency", "outcome", "outcome_on", "outcome_note"]
-    _save(direction, actor=actor, update_fields=fields)
+    model_save(actor=actor, instance=direction, update_fields=fields)
     return direction

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms_fields import add_service_errors
-from cases.privacy import log_case_read
+from cases.readlog import log_case_read
 from cases.rocdate import format_roc
 from cases.selectors import case_for_user
 from legal import selectors, services

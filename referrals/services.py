@@ -5,7 +5,8 @@ import datetime as dt
 from django.db import transaction
 
 from cases.models import Intake
-from cases.services import _save, intake_record
+from cases.services import intake_record
+from cases.writes import model_save
 from referrals.models import Referral
 
 
@@ -53,5 +54,5 @@ def referral_submit(
         victim_wants_social_worker=victim_wants_social_worker,
         report_taken=report_taken,
     )
-    _save(referral, actor=actor)
+    model_save(actor=actor, instance=referral)
     return referral

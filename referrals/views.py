@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.privacy import log_case_read
+from cases.readlog import log_case_read
 from cases.roles import Role, has_role
 from referrals.forms import ReferralForm
 from referrals.selectors import referral_for_user, referrals_visible_to

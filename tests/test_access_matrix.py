@@ -231,7 +231,7 @@ SMS_RECORDS = {"sms_template": "sms_template_record", "sms_message": "sms_messag
 
 @pytest.fixture
 def sms_template_record(db):
-    from cases.outbox import sms_template_get
+    from cases.sms.outbox import sms_template_get
 
     return sms_template_get("generic_resource")
 

@@ -6,42 +6,20 @@ a provider problem, and it never logs the number or the text: only the masked nu
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
-from cases.privacy import mask_phone
+from cases.identifiers import mask_phone
+from cases.sms.message import Outcome, Outgoing, SendResult
+from cases.sms.mitake import MitakeBackend
 
 logger = logging.getLogger("cases.sms")
-
-
-class Outcome(enum.StrEnum):
-    ACCEPTED = "accepted"  # the provider took it
-    RETRY = "retry"  # certainly not taken (no connection, provider busy): try again later
-    FAILED = "failed"  # refused for good (bad number, account problem): a person must look
-    UNKNOWN = "unknown"  # the request went out but the answer is lost or unreadable: may have been sent
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    to: str  # a normalised mobile number, 09xxxxxxxx
-    body: str
-    client_id: str  # the outbox row's idempotency key; the gateway's client message id
-
-
-@dataclass(frozen=True)
-class SendResult:
-    outcome: Outcome
-    provider_id: str = ""
-    code: str = ""
-    reason: str = ""  # for staff and logs: never the number or the text
 
 
 class ConsoleBackend:
@@ -95,7 +73,5 @@ def get_backend():
     if name == "file":
         return FileBackend(settings.SMS_FILE_PATH)
     if name == "mitake":
-        from cases.sms.mitake import MitakeBackend
-
         return MitakeBackend.from_settings()
     raise ValueError(f"unknown SMS_BACKEND {name!r}")

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from cases.privacy import mask_phone
-from cases.sms.backends import Outcome, Outgoing, SendResult
+from cases.identifiers import mask_phone
+from cases.sms.message import Outcome, Outgoing, SendResult
 
 logger = logging.getLogger("cases.sms")
 

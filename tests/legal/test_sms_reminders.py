@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import outbox
-from cases import services as case_services
 from cases.models import SmsMessage
 from cases.rocdate import format_roc
+from cases.sms import outbox
 from cases.sms.text import offence_words_in
+from cases.writes import model_save
 from legal import services
 from legal.models import LegalConsultation, PoliceReport
 from tests.legal.factories import make_consultation, make_police_report, soon
@@ -36,7 +36,7 @@ def no_quiet_hours(settings):
 def consent(case, actor, agreed: bool = True):
     victim = case.victim
     victim.sms_consent = agreed
-    case_services._save(victim, actor=actor, update_fields=["sms_consent"])
+    model_save(actor=actor, instance=victim, update_fields=["sms_consent"])
     return case
 
 

@@ -12,6 +12,7 @@ from cases.demo import fictional_national_id
 from cases.management.commands.rotate_keys import _local_encrypted_fields, encrypted_models
 from cases.models import Intake
 from cases.roles import Role
+from cases.writes import model_save
 from tests.factories import make_referral, make_user
 
 _ids = random.Random(4242)
@@ -78,7 +79,7 @@ def build_case_file(prefix: str = "priv") -> dict:
     case = services.case_open_from_intake(actor=hotline, intake=intake)
     victim = case.victim
     victim.address = PII["address"]
-    services._save(victim, actor=hotline, update_fields=["address"])
+    model_save(actor=hotline, instance=victim, update_fields=["address"])
     services.dispatch_case(actor=hotline, case=case, worker=worker, reason=PII["dispatch_reason"])
     services.dispatch_case(actor=hotline, case=case, worker=worker2, reason=PII["redispatch_reason"])
     case.refresh_from_db()

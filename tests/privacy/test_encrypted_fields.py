@@ -13,11 +13,11 @@ from django.db import connection
 from django.test import override_settings
 
 from cases import privacy
+from cases.identifiers import mask_phone
 from cases.models import Dispatch, Intake, Victim
 from cases.privacy import (
     DecryptionError,
     EncryptedMixin,
-    mask_phone,
     national_id_index,
     needs_rotation,
     phone_index,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cases import services
 from cases.sms.backends import read_file_outbox
 from cases.sms.localgateway import LocalGateway
+from cases.writes import model_save
 
 
 @pytest.fixture(autouse=True)
@@ -45,5 +45,5 @@ def consenting_case(hotline, worker):
     case = make_case(actor=hotline, worker=worker, victim_phone="0912345678")
     victim = case.victim
     victim.sms_consent = True
-    services._save(victim, actor=worker, update_fields=["sms_consent"])
+    model_save(actor=worker, instance=victim, update_fields=["sms_consent"])
     return case

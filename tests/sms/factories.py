@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from cases import outbox
 from cases.models import SmsMessage
+from cases.sms import outbox
 
 _keys = itertools.count(1)
 

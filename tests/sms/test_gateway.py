@@ -5,8 +5,8 @@ import urllib.parse
 
 import pytest
 
-from cases.sms.backends import Outcome, Outgoing
 from cases.sms.localgateway import LocalGateway, Reply, accepted
+from cases.sms.message import Outcome, Outgoing
 from cases.sms.mitake import MitakeBackend, classify, parse_reply
 
 MESSAGE = Outgoing(

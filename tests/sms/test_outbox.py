@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases import outbox, services, tracker
+from cases import services, tracker
 from cases.models import Deadline, Intake, Notification, SmsMessage
+from cases.sms import outbox
 from cases.sms.defaults import DEADLINE_REMINDER
 from cases.sms.localgateway import Reply
 from cases.sms.text import GUIDELINE_GENERIC_TEXT
+from cases.writes import model_save
 from tests.factories import make_intake
 
 pytestmark = pytest.mark.django_db
@@ -306,7 +308,7 @@ class TestConsentAndReminders:
         )
         victim = consenting_case.victim
         victim.sms_consent = False
-        services._save(victim, actor=worker, update_fields=["sms_consent"])
+        model_save(actor=worker, instance=victim, update_fields=["sms_consent"])
         assert outbox.sms_deliver(message_id=message.pk) == State.CANCELLED
         assert phone_outbox() == []
         assert not Notification.objects.filter(kind=Notification.Kind.SMS).exists()

@@ -6,10 +6,10 @@ import logging
 import pytest
 from django.utils import timezone
 
-from cases import outbox
 from cases.management.commands.rotate_keys import encrypted_models
 from cases.models import Intake, SmsMessage
 from cases.roles import sync_role_groups
+from cases.sms import outbox
 from cases.sms.localgateway import Reply
 from tests.factories import make_intake
 from tests.privacy.test_raw_dump import _dump

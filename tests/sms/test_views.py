@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cases import outbox
 from cases.models import Intake, Notification, SmsMessage, SmsTemplate
 from cases.roles import Role
+from cases.sms import outbox
 from cases.sms.text import GUIDELINE_GENERIC_TEXT
 from tests.factories import make_intake, make_user
 from tests.sms.factories import make_sms

@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import outbox
 from cases.models import Intake, Notification, SmsMessage
 from cases.roles import sync_role_groups
+from cases.sms import outbox
 from cases.sms.text import GUIDELINE_GENERIC_TEXT
 from cases.tasks import sms_send
 from tests.factories import make_intake

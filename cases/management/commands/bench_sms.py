@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import override_settings
 
-from cases import outbox
 from cases.models import SmsMessage
+from cases.sms import outbox
 from cases.sms.localgateway import LocalGateway
 
 ROOT = Path(settings.BASE_DIR)

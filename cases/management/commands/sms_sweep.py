@@ -7,7 +7,7 @@ person to check (never resent automatically). Safe to run from cron while beat a
 
 from django.core.management.base import BaseCommand
 
-from cases import outbox
+from cases.sms import outbox
 
 
 class Command(BaseCommand):

@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import outbox
 from cases.forms_fields import add_service_errors
-from cases.forms_sms import SmsResolveForm, SmsTemplateForm
 from cases.models import SmsMessage, SmsTemplate
 from cases.roles import Role, has_role
+from cases.sms import outbox
+from cases.sms.forms import SmsResolveForm, SmsTemplateForm
 from cases.sms.text import render as render_text
 
 logger = logging.getLogger("cases.sms")

@@ -27,13 +27,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from cases.identifiers import mask_phone, normalise_phone
 from cases.models import Case, Deadline, Intake, JobLock, Notification, SmsMessage, SmsTemplate, Victim
 from cases.notifications import notify
-from cases.privacy import mask_phone, normalise_phone
 from cases.rocdate import format_roc
 from cases.roles import Role, has_role
 from cases.sms import defaults
-from cases.sms.backends import Outcome, Outgoing, SendResult, get_backend
+from cases.sms.backends import get_backend
+from cases.sms.message import Outcome, Outgoing, SendResult
 from cases.sms.schedule import appointment_reminder_time, parse_clock, quiet_hours_end, retry_delay
 from cases.sms.text import SmsTextError, check_place_code, check_rendered, check_template, format_time, render
 from cases.validators import is_valid_tw_mobile
@@ -323,14 +324,17 @@ def sms_queue_due_victim_reminders(*, now: dt.datetime | None = None) -> int:
     return queued
 
 
+# The send task is addressed by name (it is registered by cases/tasks.py, imported in CasesConfig.ready),
+# so the outbox and the task module do not import each other.
+SEND_TASK = "cases.tasks.sms_send"
+
+
 def enqueue(message_id) -> bool:
     """Hand the row to the broker. A broker that is down is not an error: the sweeper retries."""
     from celery import current_app
 
-    from cases.tasks import sms_send
-
     try:
-        sms_send.apply_async(args=[str(message_id)], retry=False)
+        current_app.signature(SEND_TASK, args=[str(message_id)]).apply_async(retry=False)
     except Exception as exc:
         if current_app.conf.task_always_eager:
             raise  # no broker involved: this is a bug in the task, not an outage

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cases import outbox
 from cases.panels import CasePanel, register_case_panel
+from cases.sms import outbox
 
 
 def _context(request, case):

@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from cases.outbox import RESOLVE_ACTIONS
+from cases.sms.outbox import RESOLVE_ACTIONS
 from cases.sms.text import SAFE_PLACEHOLDERS
 
 
