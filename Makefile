@@ -11,6 +11,7 @@ run:
 
 test:
 	scripts/bootstrap --for-tests
+	.venv/bin/lint-imports
 	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/python -m pytest $(PYTEST_ARGS)
 
 lint:

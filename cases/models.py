@@ -92,6 +92,7 @@ class Case(models.Model):
         ]
         permissions = [
             ("view_all_cases", "可檢視全部案件"),
+            ("work_cases", "可承辦案件（直接服務）"),
             ("dispatch_case", "可派案／改派"),
             ("view_unit_overview", "可檢視單位總覽"),
             ("view_audit_trail", "可檢視稽核軌跡"),

@@ -1,4 +1,5 @@
-"""The five roles of DOMAIN §1, as auth groups created by migration."""
+"""The five roles (指引 G-4: 專線組, 直接服務組, 婦幼警察隊, plus supervisors and administrators), as auth
+groups created by migration."""
 
 from __future__ import annotations
 
@@ -28,18 +29,24 @@ def has_role(user, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
-# Permissions of each role; the migration creates the groups from this, tests re-sync after a flush.
+# The hub's permissions of each role. Satellite apps add theirs with register_role_permissions() from
+# their AppConfig.ready(); the migrations create the groups from the union, tests re-sync after a flush.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HOTLINE: [
         "cases.view_case",
         "cases.view_all_cases",
         "cases.process_intake",
         "cases.dispatch_case",
-        "referrals.add_referral",
-        "referrals.view_referral",
+        "cases.change_smsmessage",  # the generic SMS it sends from an intake
     ],
-    Role.SOCIAL_WORKER: ["cases.view_case", "legal.manage_legal"],
-    Role.POLICE: ["referrals.add_referral", "referrals.view_referral", "legal.record_prosecutor_direction"],
+    Role.SOCIAL_WORKER: [
+        "cases.view_case",
+        "cases.work_cases",
+        "cases.view_deadline",
+        "cases.change_deadline",
+        "cases.change_smsmessage",
+    ],
+    Role.POLICE: [],
     Role.SUPERVISOR: [
         "cases.view_case",
         "cases.view_all_cases",
@@ -47,9 +54,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.dispatch_case",
         "cases.view_unit_overview",
         "cases.view_audit_trail",
-        "referrals.view_referral",
-        "legal.manage_legal",
-        "legal.view_accusation_queue",
+        "cases.view_deadline",
+        "cases.change_deadline",
+        "cases.change_smsmessage",
         # SMS templates (guideline 1-3 text and reminders), checked for what an SMS may say.
         "cases.view_smstemplate",
         "cases.change_smstemplate",
@@ -60,25 +67,32 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.change_user",
         "auth.view_user",
         "auth.view_group",
-        # Offence catalogue (no delete: cases point at it) and the rest-day calendar, with history.
-        "legal.add_offence",
-        "legal.change_offence",
-        "legal.view_offence",
-        "legal.view_historicaloffence",
-        "legal.add_restday",
-        "legal.change_restday",
-        "legal.delete_restday",
-        "legal.view_restday",
-        "legal.view_historicalrestday",
         # SMS templates, through the template pages (not the admin site).
         "cases.view_smstemplate",
         "cases.change_smstemplate",
     ],
 }
 
+_registered: dict[str, dict[str, list[str]]] = {}
+
+
+def register_role_permissions(app_label: str, grants: dict[str, list[str]]) -> None:
+    """A satellite app's permissions per role (called from its AppConfig.ready(); idempotent)."""
+    _registered[app_label] = {str(role): list(perms) for role, perms in grants.items()}
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Every role with the hub's permissions and every registered app's, in a stable order."""
+    merged = {str(role): list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for app_label in sorted(_registered):
+        for role, perms in _registered[app_label].items():
+            merged.setdefault(role, [])
+            merged[role] += [p for p in perms if p not in merged[role]]
+    return merged
+
 
 def sync_role_groups(apps=None) -> None:
-    """Create the role groups with exactly ROLE_PERMISSIONS (idempotent).
+    """Create the role groups with exactly role_permissions() (idempotent).
 
     In a migration (`apps` given) a permission whose model is not in that migration state yet is
     skipped: the migration that adds the model syncs again (e.g. legal/0003). Outside migrations a
@@ -96,7 +110,7 @@ def sync_role_groups(apps=None) -> None:
         app_config.models_module = had_models
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=str(role))
         wanted = []
         for dotted in perms:

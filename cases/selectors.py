@@ -12,11 +12,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, CaseReadLog, Deadline, Dispatch, Intake, Victim
+from cases.registry import timeline_sources
 from cases.roles import Role, has_role
 from cases.tracker import end_of_day
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def cases_for_user(user) -> QuerySet[Case]:
     """Need-to-know: supervisors and the hotline see the unit's cases, a worker only their own."""
     qs = Case.objects.select_related("assigned_worker")
     if not user.is_authenticated or not user.is_active:
@@ -30,7 +31,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def case_for_user(user, pk, *, write: bool = False) -> Case:
     """The case, or 404 when the user may not see it (so its existence is not revealed)."""
-    qs = cases_visible_to(user).select_related("victim", "opened_by")
+    qs = cases_for_user(user).select_related("victim", "opened_by")
     try:
         case = qs.get(pk=pk)
     except (Case.DoesNotExist, ValueError):
@@ -48,7 +49,7 @@ def can_edit_case(user, case: Case) -> bool:
     return False
 
 
-def cases_referred_by(user) -> QuerySet[Case]:
+def referred_cases_for_user(user) -> QuerySet[Case]:
     """Police: the cases holding a referral form this officer submitted (never their content)."""
     if not user.is_authenticated or not user.is_active or not has_role(user, Role.POLICE):
         return Case.objects.none()
@@ -179,26 +180,18 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
     events += history_events(Intake.history.filter(id__in=case.intakes.values("id")), "受理紀錄", Intake)
     events += history_events(Dispatch.history.filter(case_id=case.pk), "派案", Dispatch)
     events += history_events(Deadline.history.filter(case_id=case.pk), "期限", Deadline)
-    for extra in _timeline_extensions:
-        events += extra(case)
+    for source in timeline_sources():
+        events += source(case)
     for log in CaseReadLog.objects.filter(case=case).select_related("user"):
         events.append(TimelineEvent(at=log.read_at, user=log.user, kind="read", subject=log.view))
     events.sort(key=lambda e: e.at, reverse=True)
     return events
 
 
-_timeline_extensions: list = []
-
-
-def register_timeline_source(func) -> None:
-    """Satellite apps add their history rows to the case timeline (cases does not import them)."""
-    _timeline_extensions.append(func)
-
-
 # --- deadlines ---------------------------------------------------------------------------------
 
 
-def deadlines_visible_to(user) -> QuerySet[Deadline]:
+def deadlines_for_user(user) -> QuerySet[Deadline]:
     """Deadlines of the cases the user may see: supervisors all, a worker their cases' and their own."""
     qs = Deadline.objects.select_related("case", "owner")
     if not user.is_authenticated:
@@ -216,7 +209,7 @@ def deadlines_visible_to(user) -> QuerySet[Deadline]:
 def deadlines_due(*, user, within_days: int | None, kind: str = "", today: dt.date | None = None):
     """Open deadlines in the user's scope: overdue when within_days is None, else due in the next N days."""
     today = today or timezone.localdate()
-    qs = deadlines_visible_to(user).filter(state=Deadline.State.OPEN)
+    qs = deadlines_for_user(user).filter(state=Deadline.State.OPEN)
     if kind:
         qs = qs.filter(kind=kind)
     before_today = end_of_day(today - dt.timedelta(days=1))
@@ -226,11 +219,15 @@ def deadlines_due(*, user, within_days: int | None, kind: str = "", today: dt.da
     return qs.filter(due_at__gt=before_today, due_at__lte=until).order_by("due_at")
 
 
-def deadline_for_user(user, pk) -> Deadline:
+def deadline_for_user(user, pk, *, write: bool = False) -> Deadline:
+    """The deadline, or 404; with write, only one the user may close (their case's, or their own)."""
     try:
-        return deadlines_visible_to(user).get(pk=pk)
+        deadline = deadlines_for_user(user).get(pk=pk)
     except (Deadline.DoesNotExist, ValueError):
         raise Http404 from None
+    if write and not can_edit_case(user, deadline.case) and deadline.owner_id != user.pk:
+        raise Http404
+    return deadline
 
 
 def case_deadlines(case: Case) -> list[Deadline]:

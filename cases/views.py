@@ -17,9 +17,8 @@ from cases import notifications, selectors, services, tracker
 from cases.forms import CallIntakeForm, DeadlineCloseForm, DispatchForm, IntakeCloseForm, VictimForm
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake
-from cases.panels import panels_for
 from cases.readlog import log_case_read
-from cases.roles import Role, has_role
+from cases.registry import home_page_for, panels_for
 from cases.sms import outbox
 
 PAGE_SIZE = 50
@@ -28,17 +27,11 @@ PAGE_SIZE = 50
 @login_required
 @require_GET
 def home(request):
-    """Each role lands on its own page."""
-    user = request.user
-    if has_role(user, Role.SUPERVISOR):
-        return redirect("cases:overview")
-    if has_role(user, Role.HOTLINE):
-        return redirect("cases:intake_queue")
-    if has_role(user, Role.SOCIAL_WORKER):
-        return redirect("cases:my_cases")
-    if has_role(user, Role.POLICE):
-        return redirect("referrals:list")
-    if user.is_staff:
+    """Each role lands on its own page (registered per app: cases.registry.register_home_page)."""
+    url_name = home_page_for(request.user)
+    if url_name:
+        return redirect(url_name)
+    if request.user.is_staff:
         return redirect("admin:index")
     raise PermissionDenied
 
@@ -118,7 +111,7 @@ def intake_accept(request, pk):
 def intake_attach(request, pk):
     intake = selectors.intake_for_user(request.user, pk)
     try:
-        case = get_object_or_404(selectors.cases_visible_to(request.user), pk=request.POST.get("case"))
+        case = get_object_or_404(selectors.cases_for_user(request.user), pk=request.POST.get("case"))
     except ValidationError:  # a missing or malformed case id is a 404, not a server error
         raise Http404 from None
     try:
@@ -148,12 +141,11 @@ def intake_close(request, pk):
 
 
 @login_required
+@permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def my_cases(request):
     """Worker: my cases. Hotline and supervisors: the unit's cases, filterable by state."""
-    if not (request.user.has_perm("cases.view_all_cases") or has_role(request.user, Role.SOCIAL_WORKER)):
-        raise PermissionDenied
-    qs = selectors.cases_visible_to(request.user).select_related("victim")
+    qs = selectors.cases_for_user(request.user).select_related("victim")
     status = request.GET.get("status", "")
     if status in Case.Status.values:
         qs = qs.filter(status=status)
@@ -234,7 +226,7 @@ def case_timeline(request, pk):
 @permission_required("cases.view_unit_overview", raise_exception=True)
 @require_GET
 def overview(request):
-    recent = selectors.cases_visible_to(request.user).select_related("victim").order_by("-opened_at")[:20]
+    recent = selectors.cases_for_user(request.user).select_related("victim").order_by("-opened_at")[:20]
     return render(request, "cases/overview.html", {**selectors.unit_overview(), "recent": recent})
 
 
@@ -244,11 +236,10 @@ DASHBOARD_ROWS = 100  # per section; the earliest due first, which is what needs
 
 
 @login_required
+@permission_required("cases.view_deadline", raise_exception=True)
 @require_GET
 def deadline_dashboard(request):
     """Worker: my deadlines. Supervisor: the unit's. Overdue, due within 7 and within 30 days."""
-    if not has_role(request.user, Role.SOCIAL_WORKER, Role.SUPERVISOR):
-        raise PermissionDenied
     kind = request.GET.get("kind", "")
     if kind not in Deadline.Kind.values:
         kind = ""
@@ -273,13 +264,10 @@ def deadline_dashboard(request):
 
 
 @login_required
+@permission_required("cases.change_deadline", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def deadline_close(request, pk):
-    if not has_role(request.user, Role.SOCIAL_WORKER, Role.SUPERVISOR):
-        raise PermissionDenied
-    deadline = selectors.deadline_for_user(request.user, pk)
-    if not selectors.can_edit_case(request.user, deadline.case) and deadline.owner_id != request.user.pk:
-        raise Http404
+    deadline = selectors.deadline_for_user(request.user, pk, write=True)
     form = DeadlineCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

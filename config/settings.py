@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "evidence",
     "takedown",
     "safety",
+    "bench",
 ]
 
 MIDDLEWARE = [

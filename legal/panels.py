@@ -1,7 +1,7 @@
 """The legal panel on the case page and the legal records on the supervisor's timeline."""
 
-from cases.panels import CasePanel, register_case_panel
-from cases.selectors import can_edit_case, history_events, register_timeline_source
+from cases.registry import CasePanel, register_case_panel, register_timeline_source
+from cases.selectors import can_edit_case, history_events
 from legal.models import (
     Accusation,
     CaseOffence,

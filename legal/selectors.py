@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import Case, Deadline, Intake
-from cases.selectors import can_edit_case, cases_referred_by, cases_visible_to
+from cases.selectors import can_edit_case, cases_for_user, referred_cases_for_user
 from legal.models import (
     Accusation,
     CaseOffence,
@@ -28,7 +28,7 @@ from legal.restdays import art122_notes
 def _editable_record(model, user, pk, *, related: tuple[str, ...] = ()):
     """A case record the user may edit (assigned worker or supervisor); 404 otherwise."""
     qs = model.objects.select_related("case", "case__victim", *related).filter(
-        case__in=cases_visible_to(user).values("pk")
+        case__in=cases_for_user(user).values("pk")
     )
     try:
         record = qs.get(pk=pk)
@@ -74,7 +74,7 @@ def referred_cases(user) -> list[Case]:
     """Police: their referred cases, each with `my_referrals` (what they submitted) and `directions`."""
     mine = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL).order_by("received_at")
     return list(
-        cases_referred_by(user)
+        referred_cases_for_user(user)
         .prefetch_related(
             Prefetch("intakes", queryset=mine, to_attr="my_referrals"),
             Prefetch(
@@ -91,7 +91,7 @@ def referred_case_for_police(user, pk) -> Case:
     mine = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL).order_by("received_at")
     try:
         return (
-            cases_referred_by(user)
+            referred_cases_for_user(user)
             .prefetch_related(Prefetch("intakes", queryset=mine, to_attr="my_referrals"))
             .get(pk=pk)
         )
@@ -102,7 +102,7 @@ def referred_case_for_police(user, pk) -> Case:
 def direction_for_police(user, pk) -> ProsecutorDirection:
     try:
         return ProsecutorDirection.objects.select_related("case").get(
-            pk=pk, case__in=cases_referred_by(user).values("pk")
+            pk=pk, case__in=referred_cases_for_user(user).values("pk")
         )
     except (ProsecutorDirection.DoesNotExist, ValueError):
         raise Http404 from None

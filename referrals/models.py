@@ -52,6 +52,7 @@ class Referral(models.Model):
         verbose_name_plural = "轉介表"
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["referrer", "-submitted_at"], name="referral_by_referrer")]
+        permissions = [("submit_as_referrer", "可以轉介單位身分送出轉介表（警察）")]
 
     def __str__(self) -> str:
         return f"{self.referring_agency} {self.submitted_at:%Y-%m-%d}"

@@ -1,5 +1,4 @@
-from cases.panels import CasePanel, register_case_panel
-from cases.selectors import register_timeline_source
+from cases.registry import CasePanel, register_case_panel, register_timeline_source
 from referrals.models import Referral
 from referrals.selectors import referrals_for_case
 

@@ -7,12 +7,12 @@ from cases.roles import Role, has_role
 from referrals.models import Referral
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_for_user(user) -> QuerySet[Referral]:
     """Police see the referrals they made; the hotline and supervisors see all."""
     qs = Referral.objects.select_related("intake", "intake__case", "referrer")
     if not user.is_authenticated:
         return qs.none()
-    if user.has_perm("cases.process_intake") or has_role(user, Role.SUPERVISOR):
+    if user.has_perm("cases.process_intake"):
         return qs
     if has_role(user, Role.POLICE):
         return qs.filter(referrer=user)
@@ -21,7 +21,7 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
 
 def referral_for_user(user, pk) -> Referral:
     try:
-        return referrals_visible_to(user).get(pk=pk)
+        return referrals_for_user(user).get(pk=pk)
     except (Referral.DoesNotExist, ValueError):
         raise Http404 from None
 

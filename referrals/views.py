@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.readlog import log_case_read
-from cases.roles import Role, has_role
 from referrals.forms import ReferralForm
-from referrals.selectors import referral_for_user, referrals_visible_to
+from referrals.selectors import referral_for_user, referrals_for_user
 from referrals.services import referral_submit
 
 
@@ -18,7 +16,7 @@ from referrals.services import referral_submit
 @permission_required("referrals.add_referral", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def referral_new(request):
-    police = has_role(request.user, Role.POLICE)
+    police = request.user.has_perm("referrals.submit_as_referrer")
     form = ReferralForm(request.POST or None, police=police)
     if request.method == "POST" and form.is_valid():
         referral = referral_submit(actor=request.user, submitted_by_referrer=police, **form.cleaned_data)
@@ -28,11 +26,10 @@ def referral_new(request):
 
 
 @login_required
+@permission_required("referrals.view_referral", raise_exception=True)
 @require_GET
 def referral_list(request):
-    if not (has_role(request.user, Role.POLICE) or request.user.has_perm("cases.process_intake")):
-        raise PermissionDenied
-    page = Paginator(referrals_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(referrals_for_user(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "referrals/referral_list.html", {"page": page})
 
 
@@ -40,7 +37,7 @@ def referral_list(request):
 @require_GET
 def referral_detail(request, pk):
     referral = referral_for_user(request.user, pk)
-    if referral.intake.case_id and not has_role(request.user, Role.POLICE):
+    if referral.intake.case_id and request.user.has_perm("cases.view_case"):
         # The center's staff reading the referral of a case read that case; the referring officer
         # reads back their own form and the status, not the case.
         log_case_read(user=request.user, case=referral.intake.case, view="轉介表頁")

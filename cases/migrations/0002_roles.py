@@ -1,4 +1,4 @@
-"""Creates the five role groups of DOMAIN §1 with their permissions (cases.roles.ROLE_PERMISSIONS)."""
+"""Creates the five role groups (guideline G-4) with their permissions (cases.roles.role_permissions)."""
 
 from django.db import migrations
 
@@ -10,9 +10,9 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    from cases.roles import ROLE_PERMISSIONS
+    from cases.roles import role_permissions
 
-    apps.get_model("auth", "Group").objects.filter(name__in=[str(r) for r in ROLE_PERMISSIONS]).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=[str(r) for r in role_permissions()]).delete()
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cases.panels import CasePanel, register_case_panel
+from cases.registry import CasePanel, register_case_panel
 from cases.sms import outbox
 
 

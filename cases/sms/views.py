@@ -8,7 +8,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms_fields import add_service_errors
 from cases.models import SmsMessage, SmsTemplate
-from cases.roles import Role, has_role
 from cases.sms import outbox
 from cases.sms.forms import SmsResolveForm, SmsTemplateForm
 from cases.sms.text import render as render_text
@@ -78,11 +77,10 @@ def sms_template_edit(request, pk):
 
 
 @login_required
+@permission_required("cases.change_smsmessage", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def sms_message_resolve(request, pk):
     """A person decides about a failed or uncertain message (docs/sms.md, "never twice")."""
-    if not has_role(request.user, Role.HOTLINE, Role.SOCIAL_WORKER, Role.SUPERVISOR):
-        raise PermissionDenied
     message, case = outbox.sms_message_for_user(request.user, pk)
     open_states = (SmsMessage.State.FAILED, SmsMessage.State.UNCERTAIN)
     form = SmsResolveForm(request.POST or None) if message.state in open_states else None

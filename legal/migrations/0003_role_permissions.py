@@ -1,4 +1,4 @@
-"""Gives the role groups their legal permissions (cases.roles.ROLE_PERMISSIONS): the admin group
+"""Gives the role groups their legal permissions (legal/roles.py, registered with cases.roles): the admin group
 manages the offence catalogue and rest days; workers and supervisors record the legal side of a case;
 police record prosecutor-directed investigations; supervisors see the unit's open accusations.
 """

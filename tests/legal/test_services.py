@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import Deadline, DeadlineReminder
-from cases.selectors import deadlines_visible_to
+from cases.selectors import deadlines_for_user
 from legal import services
 from legal.models import Accusation, CaseOffence, LegalConsultation, PoliceReport, SubsidyApplication
 from tests.legal.factories import (
@@ -223,7 +223,7 @@ class TestAccusation:
         assert due_date(deadline) == timezone.localdate() and deadline.state == Deadline.State.OPEN
         assert deadline.owner == worker
         # The supervisor's tracker shows it until it is filed.
-        assert deadline in deadlines_visible_to(supervisor).filter(state=Deadline.State.OPEN)
+        assert deadline in deadlines_for_user(supervisor).filter(state=Deadline.State.OPEN)
 
     @pytest.mark.parametrize("wishes", [CaseOffence.Wishes.WANTS, CaseOffence.Wishes.UNDECIDED])
     def test_no_accusation_while_the_victim_may_report(self, worker, case_of_worker, wishes):

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import module_has_submodule
 
 from cases import services
 from cases.choices import CallerRequest, ServiceOffered
-from cases.demo import AGENCIES, STORIES, fictional_mobile, fictional_name, fictional_national_id
+from cases.demo import STORIES, fictional_mobile, fictional_name
 from cases.models import Case, Intake
+from cases.registry import demo_data_sources
 from cases.roles import Role
 
 DEMO_USERS = [
@@ -67,55 +65,33 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _satellite_data(self, users: dict, cases: list) -> None:
-        """Each app may ship `<app>/demo.py` with add_demo_data(); cases does not import the satellites."""
+        """Each app registers its demo data (cases.registry.register_demo_data); the hub names none."""
         rng = random.Random(7)
-        for app_config in apps.get_app_configs():
-            if app_config.name == "cases" or not module_has_submodule(app_config.module, "demo"):
-                continue
-            module = import_module(f"{app_config.name}.demo")
-            add = getattr(module, "add_demo_data", None)
-            if add is not None:
-                add(users=users, cases=cases, rng=rng)
+        for add in demo_data_sources():
+            cases = list(Case.objects.select_related("assigned_worker", "victim").order_by("opened_at"))
+            add(users=users, cases=cases, rng=rng)
 
     @transaction.atomic
     def _cases(self, users: dict) -> list:
         rng = random.Random(112)
-        hotline, police = users["hotline"], users["police"]
+        hotline = users["hotline"]
         now = timezone.now()
         for i in range(12):
-            received = now - dt.timedelta(days=40 - i * 3, hours=rng.randint(0, 12))
             if i % 3 == 0:
-                from referrals.services import referral_submit
-
-                referral = referral_submit(
-                    actor=police,
-                    referring_agency=rng.choice(AGENCIES[:3]),
-                    contact_person="張警員",
-                    contact_phone="02-23456789",
-                    victim_name=fictional_name(rng),
-                    victim_phone=fictional_mobile(rng),
-                    victim_national_id=fictional_national_id(rng),
-                    narrative=rng.choice(STORIES),
-                    police_asked_about_social_worker=True,
-                    victim_wants_social_worker="yes",
-                    report_taken=True,
-                )
-                intake = referral.intake
-            else:
-                intake = services.intake_record(
-                    actor=hotline,
-                    source=Intake.Source.CALL,
-                    received_at=received,
-                    victim_name=fictional_name(rng),
-                    victim_phone=fictional_mobile(rng),
-                    victim_birth_date=dt.date(
-                        1990 + rng.randint(0, 12), rng.randint(1, 12), rng.randint(1, 28)
-                    ),
-                    narrative=rng.choice(STORIES),
-                    requests=rng.sample(CallerRequest.values, 2),
-                    services_offered=[ServiceOffered.EXPLAIN, ServiceOffered.COMPLAINT_DEADLINE],
-                    immediate_danger=rng.choice(Intake.Danger.values),
-                )
+                continue  # referral forms come from the referrals app's demo data
+            received = now - dt.timedelta(days=40 - i * 3, hours=rng.randint(0, 12))
+            intake = services.intake_record(
+                actor=hotline,
+                source=Intake.Source.CALL,
+                received_at=received,
+                victim_name=fictional_name(rng),
+                victim_phone=fictional_mobile(rng),
+                victim_birth_date=dt.date(1990 + rng.randint(0, 12), rng.randint(1, 12), rng.randint(1, 28)),
+                narrative=rng.choice(STORIES),
+                requests=rng.sample(CallerRequest.values, 2),
+                services_offered=[ServiceOffered.EXPLAIN, ServiceOffered.COMPLAINT_DEADLINE],
+                immediate_danger=rng.choice(Intake.Danger.values),
+            )
             if i >= 9:
                 continue  # left waiting in the intake queue
             case = services.case_open_from_intake(actor=hotline, intake=intake)

@@ -1,0 +1,130 @@
+"""Where satellite apps plug into the hub. Each app registers from its own AppConfig.ready(); the hub
+never imports a satellite (an import-linter contract in pyproject.toml keeps it so).
+
+- case-page panels (`register_case_panel`): a section of the case page with its own template;
+- case entries (`register_case_entries`): the app's records on the case's one chronological record,
+  so nobody asks the victim again (指引 G-2);
+- audit timeline sources (`register_timeline_source`): the app's history rows on the supervisor's
+  audit timeline;
+- home pages (`register_home_page`): where a role lands after signing in;
+- demo data (`register_demo_data`): what `manage.py seed_demo` adds for the app.
+
+Role permissions are registered in cases/roles.py (`register_role_permissions`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# --- case-page panels ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    title: str
+    template: str
+    context: Callable  # (request, case) -> dict, or None to hide the panel for this user
+    order: int = 100
+    anchor: str = ""  # the id of the section on the case page, for the section navigation
+
+
+_panels: list[CasePanel] = []
+
+
+def register_case_panel(panel: CasePanel) -> None:
+    _panels.append(panel)
+    _panels.sort(key=lambda p: p.order)
+
+
+def panels_for(request, case) -> list[tuple[CasePanel, dict]]:
+    shown = []
+    for panel in _panels:
+        ctx = panel.context(request, case)
+        if ctx is not None:
+            shown.append((panel, ctx))
+    return shown
+
+
+# --- the case's chronological record ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    """One thing that happened in a case, as the worker reads it on the case page."""
+
+    at: dt.datetime
+    kind: str  # short label: 「專線來電」, 「聯繫」, 「法律諮詢」
+    title: str
+    detail: str = ""  # what was said or done; shown only to those who may read the case
+    by: str = ""  # staff name
+    url: str = ""
+    flag: str = ""  # "danger" for an entry that recorded immediate danger
+
+
+_entry_sources: list[Callable] = []
+
+
+def register_case_entries(source: Callable) -> None:
+    """source(case, user) -> list[CaseEntry]; called once per case page, so keep it to a query or two."""
+    _entry_sources.append(source)
+
+
+def case_entry_sources() -> list[Callable]:
+    return list(_entry_sources)
+
+
+# --- audit timeline --------------------------------------------------------------------------------
+
+_timeline_sources: list[Callable] = []
+
+
+def register_timeline_source(source: Callable) -> None:
+    """source(case) -> list of cases.selectors.TimelineEvent (history rows of the app's records)."""
+    _timeline_sources.append(source)
+
+
+def timeline_sources() -> list[Callable]:
+    return list(_timeline_sources)
+
+
+# --- home pages ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePage:
+    permission: str
+    url_name: str
+    order: int
+
+
+_homes: list[HomePage] = []
+
+
+def register_home_page(*, permission: str, url_name: str, order: int) -> None:
+    """A user holding `permission` lands on `url_name`; the lowest order that applies wins."""
+    _homes.append(HomePage(permission, url_name, order))
+    _homes.sort(key=lambda h: h.order)
+
+
+def home_page_for(user) -> str | None:
+    for home in _homes:
+        if user.has_perm(home.permission):
+            return home.url_name
+    return None
+
+
+# --- demo data -------------------------------------------------------------------------------------
+
+_demo_sources: list[tuple[int, Callable]] = []
+
+
+def register_demo_data(add: Callable, *, order: int = 100) -> None:
+    """add(*, users, cases, rng) creates the app's fictional records through its services."""
+    _demo_sources.append((order, add))
+    _demo_sources.sort(key=lambda item: item[0])
+
+
+def demo_data_sources() -> list[Callable]:
+    return [add for _, add in _demo_sources]
