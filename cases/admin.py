@@ -72,7 +72,7 @@ admin.site.unregister(User)
 class StaffUserAdmin(UserAdmin):
     """Account management for the admin role, without a way to widen one's own access.
 
-    Administrators manage accounts and roles but hold no case content (DOMAIN §1): they cannot make
+    Administrators manage accounts and roles but hold no case content (guideline G-4): they cannot make
     anyone a superuser or grant single permissions, cannot change their own roles or status, and
     every change of someone's roles is told to the supervisors, who can see what it opens.
     """

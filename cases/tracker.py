@@ -1,4 +1,4 @@
-"""The deadline tracker (DOMAIN §5): open, close and remind. Satellites call these; they never
+"""The deadline tracker (docs/architecture.md): open, close and remind. Satellites call these; they never
 write Deadline rows themselves.
 """
 

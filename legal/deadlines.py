@@ -1,4 +1,4 @@
-"""Legal period arithmetic (guideline 4-3-1, DOMAIN §4). Pure functions, no Django.
+"""Legal period arithmetic (guideline 4-3-1A, 4-3-1B; docs/legal.md). Pure functions, no Django.
 
 Periods are counted by the Civil Code (Code of Criminal Procedure art. 65 → Civil Code arts. 120–122).
 """

@@ -48,7 +48,7 @@ def _place_code_field() -> forms.CharField:
 
 
 class PlaceCodeMixin:
-    """The optional place code of the appointment-reminder SMS (DOMAIN §5), checked like the outbox does."""
+    """The optional place code of the appointment-reminder SMS (docs/legal.md), checked as the outbox does."""
 
     def clean_place_code(self) -> str:
         value = (self.cleaned_data.get("place_code") or "").strip()

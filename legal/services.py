@@ -338,7 +338,7 @@ def _clean_place_code(place_code: str) -> str:
 
 
 def _sync_reminder(record, *, actor, booked: bool, rebooked: bool, place_code: str) -> None:
-    """DOMAIN §5: the victim's generic appointment-reminder SMS, kept in step with the booking.
+    """The victim's generic appointment-reminder SMS (docs/legal.md), kept in step with the booking.
 
     Not booked (cancelled, held, done): pending reminders are cancelled. Booked anew or moved (or a new
     code typed): pending reminders are cancelled and, with a place code, one is queued REMINDER_LEAD

@@ -1,4 +1,4 @@
-"""Loads the offence catalogue of guideline 4-1-1 from legal/fixtures/offences.json (DOMAIN §4)."""
+"""Loads the offence catalogue of guideline 4-1-1 from legal/fixtures/offences.json."""
 
 from django.db import migrations
 

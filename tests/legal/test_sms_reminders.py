@@ -1,4 +1,4 @@
-"""DOMAIN §5: a booked consultation or police report reminds a victim who agreed to SMS (generic text).
+"""docs/legal.md: a booked consultation or police report reminds a victim who agreed to SMS (generic text).
 
 The booking services keep the reminder in step, in the booking's transaction: queued with a place
 code, cancelled and queued again when the appointment moves, cancelled when it is cancelled or done.

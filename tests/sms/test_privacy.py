@@ -1,4 +1,4 @@
-"""Nothing that identifies the victim leaves in clear (DOMAIN §2.4, §2.5) on the SMS path."""
+"""Nothing that identifies the victim leaves in clear on the SMS path (guideline G-1, 1-3; docs/sms.md)."""
 
 import datetime as dt
 import logging
