@@ -7,9 +7,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import tasks  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
-        from cases.registry import register_home_page
+        from cases.demo import add_contacts_and_closures
+        from cases.registry import register_demo_data, register_home_page
         from cases.sms import panel  # noqa: F401  (registers the SMS panel of the case page)
 
         register_home_page(permission="cases.view_unit_overview", url_name="cases:overview", order=10)
         register_home_page(permission="cases.process_intake", url_name="cases:intake_queue", order=20)
         register_home_page(permission="cases.work_cases", url_name="cases:my_cases", order=30)
+        register_demo_data(add_contacts_and_closures, order=90)

@@ -57,3 +57,75 @@ def fictional_national_id(rng: random.Random) -> str:
     total = code // 10 + (code % 10) * 9 + sum(int(d) * w for d, w in zip(body, _WEIGHTS, strict=True))
     check = (10 - total % 10) % 10
     return letter + "".join(body) + str(check)
+
+
+CONTACT_NOTES = [
+    "電話關心近況，被害人情緒較穩定，說明下架申訴進度與可用資源。",
+    "被害人表示仍擔心影像再被轉傳，討論保存證據的方式與隱私設定。",
+    "未接聽，留下一般性簡訊（中心統一版本）。",
+    "面訪，陪同整理證據清單，提醒不要刪除對話紀錄。",
+]
+
+
+def add_contacts_and_closures(*, users: dict, cases: list, rng) -> None:
+    """Contacts on every dispatched case (one in immediate danger), one case closed, one awaiting approval.
+
+    Registered from CasesConfig.ready() to run after the satellites' demo data, so the closures can
+    settle what those opened.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases import services, tracker
+    from cases.models import Case, Contact, Deadline
+
+    now = timezone.now()
+    assigned = [c for c in cases if c.assigned_worker_id and c.status == Case.Status.ASSIGNED]
+    for n, case in enumerate(assigned):
+        worker = case.assigned_worker
+        for k in range(2 + n % 3):
+            reached = (n + k) % 4 != 2
+            services.contact_record(
+                actor=worker,
+                case=case,
+                contacted_at=now - dt.timedelta(days=12 - 3 * k, hours=rng.randint(1, 8)),
+                mode=rng.choice(
+                    [Contact.Mode.PHONE, Contact.Mode.PHONE, Contact.Mode.VIDEO, Contact.Mode.VISIT]
+                ),
+                result=Contact.Result.REACHED if reached else Contact.Result.NOT_REACHED,
+                immediate_danger=Contact.Danger.NO if reached else "",
+                duration_minutes=rng.choice([10, 20, 30, 45]) if reached else None,
+                notes=CONTACT_NOTES[(n + k) % len(CONTACT_NOTES)],
+                next_contact_on=(now + dt.timedelta(days=3 + n)).date() if k == 1 else None,
+            )
+    if assigned:
+        services.contact_record(
+            actor=assigned[0].assigned_worker,
+            case=assigned[0],
+            contacted_at=now - dt.timedelta(hours=2),
+            mode=Contact.Mode.PHONE,
+            result=Contact.Result.REACHED,
+            immediate_danger=Contact.Danger.YES,
+            duration_minutes=25,
+            notes="被害人表示前伴侶今天在住處樓下等候，很害怕；已建議先報警（110）並請親友陪同。",
+        )
+    for case, approve in ((assigned[-1], True), (assigned[-2], False)) if len(assigned) >= 3 else ():
+        worker = case.assigned_worker
+        for deadline in case.deadlines.filter(state=Deadline.State.OPEN):
+            tracker.deadline_close(
+                actor=worker,
+                deadline=deadline,
+                state=Deadline.State.NOT_APPLICABLE,
+                reason="被害人決定不提告，轉由律師協助（示範資料）",
+            )
+        services.case_close_request(
+            actor=worker,
+            case=case,
+            closing_reason="goals_met" if approve else "no_wish",
+            note="影像已下架，被害人表示目前不需要其他服務。" if approve else "被害人表示暫時不想再談。",
+        )
+        if approve:
+            services.case_close_decide(
+                actor=users["supervisor"], case=case, approve=True, comment="同意結案。"
+            )

@@ -6,8 +6,15 @@ from django import forms
 from django.utils import timezone
 
 from cases.choices import CallerRequest, ServiceOffered
-from cases.forms_fields import BirthDateField, NationalIdField, ROCDateTimeField, TaiwanMobileField
-from cases.models import Intake
+from cases.contact_rules import contact_errors
+from cases.forms_fields import (
+    BirthDateField,
+    NationalIdField,
+    ROCDateField,
+    ROCDateTimeField,
+    TaiwanMobileField,
+)
+from cases.models import CaseStatusChange, Contact, Intake
 from cases.people import staff_name
 
 
@@ -159,3 +166,136 @@ class DeadlineCloseForm(forms.Form):
         if data.get("state") in ("missed", "not_applicable") and not data.get("reason", "").strip():
             self.add_error("reason", "標示逾期或不適用時，請說明原因。")
         return data
+
+
+class ContactForm(forms.Form):
+    """聯繫紀錄 (指引 2-1, 7-1a): the immediate-danger question comes first, as on the phone."""
+
+    contacted_at = ROCDateTimeField(label="聯繫時間")
+    mode = forms.ChoiceField(label="方式", choices=Contact.Mode.choices, widget=forms.RadioSelect)
+    result = forms.ChoiceField(label="結果", choices=Contact.Result.choices, widget=forms.RadioSelect)
+    immediate_danger = forms.ChoiceField(
+        label="是否有立即人身安全危險（每次接觸都要詢問）",
+        choices=[("", "請選擇（聯繫未果時免填）")] + Contact.Danger.choices,
+        required=False,
+        help_text="有聯繫到被害人（已聯繫、暫無意願）時必填；選「有立即危險」會立即通知督導並在案件上標記。",
+    )
+    danger_not_asked_reason = forms.CharField(
+        label="未能詢問的原因", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    duration_minutes = forms.IntegerField(
+        label="時間長度（分鐘）", required=False, min_value=0, max_value=1440
+    )
+    notes = forms.CharField(
+        label="聯繫內容（被害人說了什麼、提供了哪些支持）",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    next_contact_on = ROCDateField(label="下次聯繫日期（會排入您的期限）", required=False)
+    send_resource_sms = forms.BooleanField(
+        label="傳送服務資源簡訊（中心統一版本）",
+        required=False,
+        help_text="聯繫未果或被害人暫無意願時可勾選（指引 1-3）：通用文字，不提及任何人或案情；"
+        "夜間靜默時段內不發送。",
+    )
+
+    def __init__(self, *args, with_next_contact: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("contacted_at", timezone.now())
+        if not with_next_contact:
+            del self.fields["next_contact_on"]
+        self.fields["duration_minutes"].error_messages.update(
+            {
+                "min_value": "時間長度不能是負數。",
+                "max_value": "時間長度最多 1440 分鐘（一天）。",
+                "invalid": "請輸入分鐘數。",
+            }
+        )
+        self.fields["notes"].error_messages["max_length"] = (
+            "聯繫內容最多 %(limit_value)d 字（目前 %(show_value)d 字）。"
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset("安全", "immediate_danger", "danger_not_asked_reason"),
+            Fieldset(
+                "聯繫",
+                Row(Column("contacted_at"), Column("duration_minutes")),
+                Row(Column("mode"), Column("result")),
+                "notes",
+                *(["next_contact_on"] if with_next_contact else []),
+                "send_resource_sms",
+            ),
+            Submit("submit", "儲存聯繫紀錄"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("contacted_at"):
+            return data
+        errors = contact_errors(
+            result=data.get("result", ""),
+            immediate_danger=data.get("immediate_danger", ""),
+            danger_not_asked_reason=data.get("danger_not_asked_reason", ""),
+            contacted_at=timezone.localtime(data["contacted_at"]),
+            now=timezone.localtime(),
+            next_contact_on=data.get("next_contact_on"),
+            send_resource_sms=data.get("send_resource_sms", False),
+            has_mobile=True,  # the service checks the victim's number
+        )
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
+class DangerClearForm(forms.Form):
+    note = forms.CharField(label="解除原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "解除立即危險標記", css_class="btn-outline-danger"))
+
+
+class CloseRequestForm(forms.Form):
+    closing_reason = forms.ChoiceField(
+        label="結案原因", choices=[("", "請選擇")] + CaseStatusChange.ClosingReason.choices
+    )
+    note = forms.CharField(label="結案說明（服務摘要）", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "送出結案申請"))
+
+
+class CloseDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="審核",
+        choices=[("approve", "核定結案"), ("return", "退回（繼續服務）")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="督導意見（退回時必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "送出審核"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("comment", "").strip():
+            self.add_error("comment", "退回結案申請時，請寫下要補充或繼續處理的事項。")
+        return data
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label="重新開案原因", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "重新開案"))

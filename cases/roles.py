@@ -38,10 +38,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.process_intake",
         "cases.dispatch_case",
         "cases.change_smsmessage",  # the generic SMS it sends from an intake
+        "cases.add_contact",  # following up a referral form before a case exists (指引 1-3b)
     ],
     Role.SOCIAL_WORKER: [
         "cases.view_case",
         "cases.work_cases",
+        "cases.add_contact",
         "cases.view_deadline",
         "cases.change_deadline",
         "cases.change_smsmessage",
@@ -54,6 +56,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.dispatch_case",
         "cases.view_unit_overview",
         "cases.view_audit_trail",
+        "cases.approve_closing",
+        "cases.add_contact",
         "cases.view_deadline",
         "cases.change_deadline",
         "cases.change_smsmessage",

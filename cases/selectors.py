@@ -6,12 +6,22 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from cases.models import Case, CaseReadLog, Deadline, Dispatch, Intake, Victim
+from cases.models import (
+    Case,
+    CaseReadLog,
+    CaseStatusChange,
+    Contact,
+    Deadline,
+    Dispatch,
+    Intake,
+    Victim,
+)
 from cases.registry import timeline_sources
 from cases.roles import Role, has_role
 from cases.tracker import end_of_day
@@ -30,18 +40,34 @@ def cases_for_user(user) -> QuerySet[Case]:
 
 
 def case_for_user(user, pk, *, write: bool = False) -> Case:
-    """The case, or 404 when the user may not see it (so its existence is not revealed)."""
+    """The case, or 404 when the user may not see it (so its existence is not revealed).
+
+    With write, a closed case is refused with 403 and a message: it is read-only until reopened.
+    """
     qs = cases_for_user(user).select_related("victim", "opened_by")
     try:
         case = qs.get(pk=pk)
     except (Case.DoesNotExist, ValueError):
         raise Http404 from None
-    if write and not can_edit_case(user, case):
-        raise Http404
+    if write:
+        if not may_edit_case(user, case):
+            raise Http404
+        if case.is_closed:
+            raise PermissionDenied("此案件已結案，僅供查閱；如需繼續服務，請督導先重新開案。")
     return case
 
 
+def may_edit_case(user, case: Case) -> bool:
+    """The assigned worker or a supervisor, whatever the case's state (who may act on it at all)."""
+    if has_role(user, Role.SUPERVISOR):
+        return True
+    return has_role(user, Role.SOCIAL_WORKER) and case.assigned_worker_id == user.pk
+
+
 def can_edit_case(user, case: Case) -> bool:
+    """May change the case's records now: the assigned worker or a supervisor, and the case is not closed."""
+    if case.is_closed:
+        return False
     if has_role(user, Role.SUPERVISOR):
         return True
     if has_role(user, Role.SOCIAL_WORKER) and case.assigned_worker_id == user.pk:
@@ -113,7 +139,9 @@ def social_workers():
     # A count per worker in a subquery reads only the index case_worker_status; a join with a filtered
     # Count read every case of every worker (230 ms at 100k cases, 9 ms this way: docs/benchmarks.md).
     open_cases = (
-        Case.objects.filter(assigned_worker=OuterRef("pk"), status=Case.Status.ASSIGNED)
+        Case.objects.filter(
+            assigned_worker=OuterRef("pk"), status__in=[Case.Status.ASSIGNED, Case.Status.CLOSE_REQUESTED]
+        )
         .order_by()
         .values("assigned_worker")
         .annotate(n=Count("*"))
@@ -180,6 +208,11 @@ def case_timeline(case: Case) -> list[TimelineEvent]:
     events += history_events(Intake.history.filter(id__in=case.intakes.values("id")), "受理紀錄", Intake)
     events += history_events(Dispatch.history.filter(case_id=case.pk), "派案", Dispatch)
     events += history_events(Deadline.history.filter(case_id=case.pk), "期限", Deadline)
+    contact_ids = case_contacts(case).values("id")
+    events += history_events(Contact.history.filter(id__in=contact_ids), "聯繫紀錄", Contact)
+    events += history_events(
+        CaseStatusChange.history.filter(case_id=case.pk), "結案／重新開案", CaseStatusChange
+    )
     for source in timeline_sources():
         events += source(case)
     for log in CaseReadLog.objects.filter(case=case).select_related("user"):
@@ -240,3 +273,107 @@ def case_deadlines(case: Case) -> list[Deadline]:
         reverse=True,
     )
     return open_rows + closed
+
+
+# --- contacts, the case's record, closing ---------------------------------------------------------
+
+
+def case_contacts(case: Case) -> QuerySet[Contact]:
+    """The case's contacts, with those logged on its intakes before the case existed; newest first."""
+    return (
+        Contact.objects.filter(Q(case=case) | Q(intake__case=case))
+        .select_related("staff")
+        .order_by("-contacted_at")
+    )
+
+
+def intake_contacts(intake: Intake) -> QuerySet[Contact]:
+    return Contact.objects.filter(intake=intake).select_related("staff").order_by("-contacted_at")
+
+
+def case_status_changes(case: Case) -> list[CaseStatusChange]:
+    return list(case.status_changes.select_related("by").order_by("at"))
+
+
+def pending_closure(case: Case) -> CaseStatusChange | None:
+    """The closing request a supervisor is to decide, when the case is waiting for one."""
+    if case.status != Case.Status.CLOSE_REQUESTED:
+        return None
+    return (
+        case.status_changes.filter(action=CaseStatusChange.Action.CLOSE_REQUESTED)
+        .select_related("by")
+        .order_by("-at")
+        .first()
+    )
+
+
+def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_changes) -> list:
+    """The case's one chronological record (指引 G-2, ask once): intakes, contacts, dispatch, closing
+    and every satellite's registered entries; newest first. The hub's rows are passed in so the page
+    reads each table once."""
+    from cases.people import staff_name
+    from cases.registry import CaseEntry, case_entry_sources
+
+    entries = []
+    for intake in intakes:
+        entries.append(
+            CaseEntry(
+                at=intake.received_at,
+                kind=intake.get_source_display(),
+                title=f"{intake.get_channel_display()}・{intake.get_caller_relation_display()}",
+                detail=intake.narrative,
+                by=staff_name(intake.created_by),
+                url=f"#intake-{intake.pk}",
+                flag="danger" if intake.immediate_danger == Intake.Danger.YES else "",
+            )
+        )
+    for contact in contacts:
+        danger = contact.get_immediate_danger_display() if contact.immediate_danger else ""
+        entries.append(
+            CaseEntry(
+                at=contact.contacted_at,
+                kind="聯繫",
+                title="・".join(
+                    x for x in (contact.get_mode_display(), contact.get_result_display(), danger) if x
+                ),
+                detail=contact.notes,
+                by=staff_name(contact.staff),
+                url=f"#contact-{contact.pk}",
+                flag="danger" if contact.immediate_danger == Contact.Danger.YES else "",
+            )
+        )
+    for dispatch in dispatches:
+        entries.append(
+            CaseEntry(
+                at=dispatch.dispatched_at,
+                kind="派案",
+                title=f"派給 {staff_name(dispatch.worker)}",
+                detail=dispatch.reason,
+                by=staff_name(dispatch.dispatched_by),
+            )
+        )
+    for change in status_changes:
+        reason = change.get_closing_reason_display() if change.closing_reason else ""
+        entries.append(
+            CaseEntry(
+                at=change.at,
+                kind="結案",
+                title="・".join(x for x in (change.get_action_display(), reason) if x),
+                detail=change.note,
+                by=staff_name(change.by),
+            )
+        )
+    for source in case_entry_sources():
+        entries += source(case, user)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def flagged_cases(user) -> QuerySet[Case]:
+    """Cases in the user's scope that carry the immediate-danger flag, longest-flagged first."""
+    return (
+        cases_for_user(user)
+        .filter(danger_since__isnull=False)
+        .select_related("victim")
+        .order_by("danger_since")
+    )

@@ -14,7 +14,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import notifications, selectors, services, tracker
-from cases.forms import CallIntakeForm, DeadlineCloseForm, DispatchForm, IntakeCloseForm, VictimForm
+from cases.ages import is_minor_on, minor_label, victim_is_minor
+from cases.forms import (
+    CallIntakeForm,
+    CloseDecisionForm,
+    CloseRequestForm,
+    ContactForm,
+    DangerClearForm,
+    DeadlineCloseForm,
+    DispatchForm,
+    IntakeCloseForm,
+    ReopenForm,
+    VictimForm,
+)
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake
 from cases.readlog import log_case_read
@@ -87,6 +99,8 @@ def intake_detail(request, pk):
             "matches": matches,
             "close_form": IntakeCloseForm(),
             "sms_messages": outbox.sms_messages_for_intake(intake),
+            "contacts": selectors.intake_contacts(intake),
+            "minor": minor_label(is_minor_on(intake.victim_birth_date, timezone.localdate())),
         },
     )
 
@@ -162,18 +176,176 @@ def my_cases(request):
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
     log_case_read(user=request.user, case=case, view="案件頁面")
+    intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
+    contacts = list(selectors.case_contacts(case))
+    dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
+    status_changes = selectors.case_status_changes(case)
+    deadlines = selectors.case_deadlines(case)
+    user = request.user
     context = {
         "case": case,
         "victim": case.victim,
-        "intakes": case.intakes.select_related("created_by").order_by("received_at"),
-        "dispatches": case.dispatches.select_related("worker", "previous_worker", "dispatched_by"),
+        "minor": minor_label(victim_is_minor(case.victim)),
+        "is_minor": victim_is_minor(case.victim),
+        "intakes": intakes,
+        "contacts": contacts,
+        "dispatches": dispatches,
+        "entries": selectors.case_entries(
+            case,
+            user,
+            intakes=intakes,
+            contacts=contacts,
+            dispatches=dispatches,
+            status_changes=status_changes,
+        ),
         "panels": panels_for(request, case),
-        "deadlines": selectors.case_deadlines(case),
-        "can_dispatch": request.user.has_perm("cases.dispatch_case"),
-        "can_edit": selectors.can_edit_case(request.user, case),
-        "can_audit": request.user.has_perm("cases.view_audit_trail"),
+        "deadlines": deadlines,
+        "next_deadlines": [d for d in deadlines if d.state == Deadline.State.OPEN][:3],
+        "pending_closure": selectors.pending_closure(case),
+        "can_dispatch": user.has_perm("cases.dispatch_case"),
+        "can_edit": selectors.can_edit_case(user, case),
+        "can_contact": user.has_perm("cases.add_contact") and selectors.can_edit_case(user, case),
+        "can_approve": user.has_perm("cases.approve_closing"),
+        "can_audit": user.has_perm("cases.view_audit_trail"),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@permission_required("cases.add_contact", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def contact_new(request, pk):
+    """指引 2-1, 7-1a: the assigned worker (or a supervisor) records a contact or an attempt."""
+    case = selectors.case_for_user(request.user, pk, write=True)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_record(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if contact.immediate_danger == contact.Danger.YES:
+                messages.warning(
+                    request, "已記錄「有立即危險」：案件已標記，督導已收到通知。請立即確認安全計畫。"
+                )
+            else:
+                messages.success(request, "聯繫紀錄已儲存。")
+            return redirect(case)
+    return render(request, "cases/contact_form.html", {"case": case, "form": form})
+
+
+@login_required
+@permission_required("cases.add_contact", raise_exception=True)
+@permission_required("cases.process_intake", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def intake_contact_new(request, pk):
+    """指引 1-3b: the hotline follows up a waiting intake (e.g. a referral form) before any case exists."""
+    intake = selectors.intake_for_user(request.user, pk)
+    if intake.case_id:
+        return redirect("cases:contact_new", pk=intake.case_id)
+    form = ContactForm(request.POST or None, with_next_contact=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(actor=request.user, intake=intake, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "聯繫紀錄已儲存。")
+            return redirect(intake)
+    return render(request, "cases/contact_form.html", {"intake": intake, "form": form})
+
+
+@login_required
+@permission_required("cases.approve_closing", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def danger_clear(request, pk):
+    case = selectors.case_for_user(request.user, pk, write=True)
+    if not case.in_danger:
+        messages.info(request, "這個案件目前沒有立即危險標記。")
+        return redirect(case)
+    form = DangerClearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_clear_danger(actor=request.user, case=case, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已解除立即危險標記（保留於稽核軌跡）。")
+            return redirect(case)
+    return render(
+        request, "cases/case_action.html", {"case": case, "form": form, "title": "解除立即危險標記"}
+    )
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def close_request(request, pk):
+    """The assigned worker asks to close the case (a supervisor may too)."""
+    case = selectors.case_for_user(request.user, pk, write=True)
+    form = CloseRequestForm(request.POST or None)
+    blocking = services.open_deadlines_blocking_closure(case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close_request(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "結案申請已送出，等待督導審核。")
+            return redirect(case)
+    return render(
+        request,
+        "cases/case_action.html",
+        {"case": case, "form": form, "title": "申請結案", "blocking": blocking},
+    )
+
+
+@login_required
+@permission_required("cases.approve_closing", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def close_decide(request, pk):
+    case = selectors.case_for_user(request.user, pk, write=True)
+    pending = selectors.pending_closure(case)
+    if pending is None:
+        messages.info(request, "這個案件沒有待審核的結案申請。")
+        return redirect(case)
+    form = CloseDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.case_close_decide(
+                actor=request.user, case=case, approve=approve, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已核定結案。" if approve else "已退回結案申請。")
+            return redirect(case)
+    return render(
+        request,
+        "cases/case_action.html",
+        {"case": case, "form": form, "title": "審核結案申請", "pending": pending},
+    )
+
+
+@login_required
+@permission_required("cases.approve_closing", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def case_reopen(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    if not case.is_closed:
+        messages.info(request, "這個案件沒有結案。")
+        return redirect(case)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_reopen(actor=request.user, case=case, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已重新開案。")
+            return redirect(case)
+    return render(request, "cases/case_action.html", {"case": case, "form": form, "title": "重新開案"})
 
 
 @login_required
@@ -227,7 +399,10 @@ def case_timeline(request, pk):
 @require_GET
 def overview(request):
     recent = selectors.cases_for_user(request.user).select_related("victim").order_by("-opened_at")[:20]
-    return render(request, "cases/overview.html", {**selectors.unit_overview(), "recent": recent})
+    flagged = selectors.flagged_cases(request.user)[:50]
+    return render(
+        request, "cases/overview.html", {**selectors.unit_overview(), "recent": recent, "flagged": flagged}
+    )
 
 
 # --- deadlines and notifications ---------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The legal panel on the case page and the legal records on the supervisor's timeline."""
 
-from cases.registry import CasePanel, register_case_panel, register_timeline_source
+from cases.registry import CasePanel, register_case_entries, register_case_panel, register_timeline_source
 from cases.selectors import can_edit_case, history_events
+from legal.entries import legal_entries
 from legal.models import (
     Accusation,
     CaseOffence,
@@ -42,6 +43,8 @@ register_case_panel(
         template="legal/_case_panel.html",
         context=_context,
         order=30,
+        anchor="panel-legal",
     )
 )
 register_timeline_source(_timeline)
+register_case_entries(legal_entries)

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from cases.ages import age_on
 from cases.models import Case, Deadline, Intake
 from cases.selectors import can_edit_case, cases_for_user, referred_cases_for_user
 from legal.models import (
@@ -139,12 +140,6 @@ def consultation_summary(case: Case) -> dict:
     return {"held": bool(held), "next_booked": min(booked) if booked else None}
 
 
-def age_on(birth_date: dt.date | None, day: dt.date) -> int | None:
-    if birth_date is None:
-        return None
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def suggested_laws(case: Case) -> list[str]:
     """Guideline 9-1-1: the Criminal Code routes that the case's offences point to."""
     kinds = set(case.offences.values_list("offence__prosecution", flat=True))
@@ -184,11 +179,25 @@ def _periods(case: Case) -> dict[tuple[str, str, str], Deadline]:
 
 
 def case_legal_panel(case: Case) -> dict:
-    """Everything the panel shows, in a fixed number of queries whatever the number of records."""
+    """Everything the panel shows, in a fixed number of queries whatever the number of records.
+
+    Kept on the case object for the request, so the case page's record (legal/entries.py) reads the
+    same rows instead of querying them again.
+    """
+    cached = getattr(case, "_legal_panel", None)
+    if cached is not None:
+        return cached
+    case._legal_panel = _load_legal_panel(case)
+    return case._legal_panel
+
+
+def _load_legal_panel(case: Case) -> dict:
     today = timezone.localdate()
     deadlines = _periods(case)
     offences = list(
-        case.offences.select_related("offence", "accusation", "accusation__filed_by").order_by("created_at")
+        case.offences.select_related("offence", "accusation", "accusation__filed_by", "created_by").order_by(
+            "created_at"
+        )
     )
     complaint_days = [
         timezone.localtime(d.due_at).date()
@@ -221,11 +230,13 @@ def case_legal_panel(case: Case) -> dict:
         )
     consultations = [
         (c, period("legalconsultation", c.pk, Deadline.Kind.APPOINTMENT))
-        for c in case.legal_consultations.select_related("escort_worker").order_by("-scheduled_at")
+        for c in case.legal_consultations.select_related("escort_worker", "created_by").order_by(
+            "-scheduled_at"
+        )
     ]
     reports = []
     birth_date = case.victim.birth_date
-    for report in case.police_reports.select_related("escort_worker").order_by("-scheduled_at"):
+    for report in case.police_reports.select_related("escort_worker", "created_by").order_by("-scheduled_at"):
         age = age_on(birth_date, timezone.localtime(report.scheduled_at).date())
         reports.append(
             {

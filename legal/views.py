@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.ages import age_on
 from cases.forms_fields import add_service_errors
 from cases.readlog import log_case_read
 from cases.rocdate import format_roc
@@ -252,7 +253,7 @@ def subsidy_edit(request, pk):
 
 
 def _minor_warning(case, scheduled_day) -> tuple[bool, list[str]]:
-    age = selectors.age_on(case.victim.birth_date, scheduled_day)
+    age = age_on(case.victim.birth_date, scheduled_day)
     if age is not None and age < 18:
         return True, [
             f"被害人報案時為 {age} 歲（未滿18歲）：請確認監護人陪同，若無則應派社工陪同（指引 9-2-7）。"

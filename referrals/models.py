@@ -69,7 +69,7 @@ class Referral(models.Model):
         if intake.status == Intake.Status.CLOSED:
             return "家防中心已處理，未開案"
         case = intake.case
-        if case is not None and case.status == Case.Status.ASSIGNED:
+        if case is not None and case.status in (Case.Status.ASSIGNED, Case.Status.CLOSE_REQUESTED):
             return "已開案，社工服務中"
         if case is not None and case.status == Case.Status.CLOSED:
             return "已結案"

@@ -13,6 +13,13 @@ detail have no permission decorator; the record selectors return nothing for rol
 page's audience, so police, admin and users without a role get 404 there. That reveals nothing
 and is accepted. Victim edit is the write form of the case page and goes through the same selector
 with write=True: the hotline, which may read every case but edit none, gets 404 there as well.
+The same goes for the other write pages of a case that a hotline permission lets through (new
+contact: cases.add_contact, kept for intakes; closing request: cases.view_case): 404 for the hotline.
+
+Pages that act on a case in one state are called with a case of `worker` in that state: clearing the
+danger flag with a flagged case, deciding a closing with a case waiting for the decision, reopening
+with a closed case. Called with a case in another state they redirect to the case page, which would
+not show whether the page itself renders for the roles allowed.
 
 POST rows for GET/POST views send an empty form, so an allowed role gets the form back (200) and
 nothing is saved; the write paths themselves are tested in tests/<app>/test_views.py.
@@ -24,11 +31,12 @@ import datetime as dt
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from cases import tracker
-from cases.models import Deadline
+from cases import services, tracker
+from cases.models import Case, CaseStatusChange, Contact, Deadline
 from cases.templatetags.roc import person
-from tests.factories import make_intake
+from tests.factories import make_case, make_intake
 from tests.legal import factories as legal_factories
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +68,12 @@ RECORD = {
     "cases:victim_edit": "case",
     "cases:dispatch": "case",
     "cases:timeline": "case",
+    "cases:contact_new": "case",
+    "cases:intake_contact_new": "intake",
+    "cases:danger_clear": "flagged_case",
+    "cases:close_request": "case",
+    "cases:close_decide": "closing_case",
+    "cases:reopen": "closed_case",
     "referrals:detail": "referral",
     "cases:deadline_close": "deadline",
     "legal:offence_add": "case",
@@ -96,6 +110,21 @@ MATRIX = [
     ("cases:dispatch",         "GET",  LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:dispatch",         "POST", LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:timeline",         "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    # Contacts, the danger flag, closing (指引 1-3b, 2-1, 7-1a): the assigned worker and supervisors
+    # write on the case; the hotline follows up a pending intake only. Supervisors alone clear the
+    # flag, decide a closing request and reopen a closed case.
+    ("cases:contact_new",      "GET",  LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:contact_new",      "POST", LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:intake_contact_new", "GET", LOGIN, 200,    403,    403,    403,    403,    200,    403,    403),
+    ("cases:intake_contact_new", "POST", LOGIN, 200,   403,    403,    403,    403,    200,    403,    403),
+    ("cases:danger_clear",     "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    ("cases:danger_clear",     "POST", LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    ("cases:close_request",    "GET",  LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:close_request",    "POST", LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:close_decide",     "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    ("cases:close_decide",     "POST", LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    ("cases:reopen",           "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    ("cases:reopen",           "POST", LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
     ("cases:overview",         "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
     ("cases:deadlines",        "GET",  LOGIN,  403,    200,    200,    403,    403,    200,    403,    403),
     ("cases:deadline_close",   "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
@@ -178,6 +207,59 @@ def pending_intake(hotline):
     return make_intake(actor=hotline, victim_name="佇列待處理者")
 
 
+# Cases of `worker` in the state a page acts on, each its own case (built through the services).
+CASE_STATES = {
+    "flagged_case": "flagged_case_of_worker",
+    "closing_case": "closing_case_of_worker",
+    "closed_case": "closed_case_of_worker",
+}
+
+
+@pytest.fixture
+def flagged_case_of_worker(hotline, worker):
+    """The worker reached the victim, who said there is immediate danger: the case carries the flag."""
+    case = make_case(actor=hotline, worker=worker)
+    services.contact_record(
+        actor=worker,
+        case=case,
+        contacted_at=timezone.now(),
+        mode=Contact.Mode.PHONE,
+        result=Contact.Result.REACHED,
+        immediate_danger=Contact.Danger.YES,
+    )
+    case.refresh_from_db()
+    assert case.in_danger
+    return case
+
+
+def _request_closing(case, worker):
+    services.case_close_request(
+        actor=worker,
+        case=case,
+        closing_reason=CaseStatusChange.ClosingReason.GOALS_MET,
+        note="影像已下架，被害人同意結案。",
+    )
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def closing_case_of_worker(hotline, worker):
+    """The worker asked to close the case; a supervisor is to decide."""
+    case = _request_closing(make_case(actor=hotline, worker=worker), worker)
+    assert case.status == Case.Status.CLOSE_REQUESTED
+    return case
+
+
+@pytest.fixture
+def closed_case_of_worker(hotline, worker, supervisor):
+    case = _request_closing(make_case(actor=hotline, worker=worker), worker)
+    services.case_close_decide(actor=supervisor, case=case, approve=True, comment="同意結案。")
+    case.refresh_from_db()
+    assert case.is_closed
+    return case
+
+
 # Legal records, all on case_of_worker except the police ones (built through tests/legal/factories.py).
 LEGAL_RECORDS = {
     "case_offence": "legal_case_offence",
@@ -255,6 +337,8 @@ def _records(request, name: str) -> dict:
         records["referral"] = request.getfixturevalue("referral_of_police")
     if record == "deadline":
         records["deadline"] = request.getfixturevalue("deadline_of_case")
+    if record in CASE_STATES:
+        records[record] = request.getfixturevalue(CASE_STATES[record])
     if record in LEGAL_RECORDS:
         records[record] = request.getfixturevalue(LEGAL_RECORDS[record])
     if record in SMS_RECORDS:
@@ -457,6 +541,7 @@ def test_admin_sees_no_victim_name_anywhere(client, request, admin_user, hotline
         due=dt.date(2030, 1, 31),
     )
     records = {"case": case, "referral": referral, "intake": pending, "deadline": deadline}
+    records |= {key: request.getfixturevalue(fixture) for key, fixture in CASE_STATES.items()}
     records |= {key: request.getfixturevalue(fixture) for key, fixture in LEGAL_RECORDS.items()}
     records |= {key: request.getfixturevalue(fixture) for key, fixture in SMS_RECORDS.items()}
 

@@ -207,6 +207,23 @@ def sms_queue_generic_resource(*, actor, intake: Intake) -> SmsMessage:
     )
 
 
+def sms_queue_generic_resource_after_contact(*, actor, contact, phone: str) -> SmsMessage:
+    """Guideline 1-3b: a contact that did not reach the victim, or a victim with no wish for services
+    now; the same generic text as from the hotline, once per contact. No consent flag, as from the
+    hotline: staff decide, and the text names no one."""
+    return sms_queue(
+        actor=actor,
+        purpose=Purpose.GENERIC_RESOURCE,
+        template_key=defaults.GENERIC_RESOURCE,
+        phone=phone,
+        values={},
+        business_key=f"contact:{contact.pk}",
+        intake=contact.intake,
+        case=contact.case,
+        source_key=sms_source_key(contact),
+    )
+
+
 def sms_queue_appointment_reminder(
     *,
     actor,
@@ -271,7 +288,7 @@ def sms_cancel_pending_for_source(
 
 
 def sms_queue_due_victim_reminders(*, now: dt.datetime | None = None) -> int:
-    """The periodic scan: complaint deadlines (DOMAIN §5) of victims who agreed to SMS, once per step.
+    """The periodic scan: complaint deadlines (guideline 4-3a) of victims who agreed to SMS, once per step.
 
     Steps are SMS_VICTIM_REMINDER_DAYS. A deadline that is only a warning (offender not yet known) is
     skipped. Idempotent: the step and the due date are part of the message key.

@@ -82,7 +82,7 @@ def test_call_becomes_case_worker_reads_it_police_see_only_status(
     case_url = page.url
     expect(page.get_by_role("heading", name=f"案件 {case_number}")).to_contain_text("服務中")
     expect(page.get_by_text("承辦社工：陳社工")).to_be_visible()
-    expect(page.locator(".narrative")).to_have_text(NARRATIVE)
+    expect(page.locator("#case-intakes .narrative")).to_have_text(NARRATIVE)
     assert_styled(page)
     screenshot(page, screenshot_dir, "case_page_hotline")
 
@@ -95,7 +95,7 @@ def test_call_becomes_case_worker_reads_it_police_see_only_status(
     expect(row).to_contain_text("林小姐")
     row.get_by_role("link", name=case_number).click()
     expect(page).to_have_url(case_url)
-    expect(page.locator(".narrative")).to_have_text(NARRATIVE)
+    expect(page.locator("#case-intakes .narrative")).to_have_text(NARRATIVE)
     expect(page.get_by_role("link", name="改派")).to_have_count(0)
     assert_styled(page)
     screenshot(page, screenshot_dir, "case_page_worker")

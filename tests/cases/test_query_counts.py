@@ -30,12 +30,14 @@ QUERIES = {
     "supervisor: all cases": 8,
     # + count + page of intakes + ONE victim lookup for all match flags + groups (navigation)
     "hotline: intake queue": 9,
-    # + counts by state + pending count + workers with caseloads + recent cases + groups (navigation)
-    "supervisor: overview": 10,
-    # + groups + the case + read-log insert + deadlines + intakes + dispatches + referral panel + SMS panel
+    # + counts by state + pending count + workers with caseloads + recent cases + flagged cases
+    # + groups (navigation)
+    "supervisor: overview": 11,
+    # + groups + the case + read-log insert + deadlines + intakes + contacts + closing steps + dispatches
+    # + referral panel + SMS panel
     # + legal panel (offences, their deadlines, consultations, police reports, subsidies, prosecutor
     # directions: 6; tests/legal/test_panel_queries.py)
-    "worker: case detail": 19,
+    "worker: case detail": 21,
     # + groups + count + page of referrals with intake and case joined
     "police: my referrals": 8,
     # + groups (role check) + the permissions of the navigation + overdue, 7-day and 30-day sections
@@ -159,6 +161,7 @@ class TestSupervisorOverview:
         assert dict((v, c) for _, c, v in large.context["status_counts"]) == {
             "new": 3 * N,
             "assigned": 3 * N,
+            "close_requested": 0,
             "closed": 3 * N,
         }
 
@@ -192,6 +195,41 @@ class TestCaseDetail:
         assert len(large.context["dispatches"]) == 1 + 6 * N
         (panel,) = [ctx for p, ctx in large.context["panels"] if p.template == "referrals/_case_panel.html"]
         assert len(panel["referrals"]) == 3 * N // 2
+
+
+class TestCaseDetailWithContacts:
+    """The case page with 50 and then 150 contacts (and their entries on the case record) reads the same
+    number of queries: contacts, their staff and the record are built from one query."""
+
+    def _contacts(self, n, *, case, worker):
+        from django.utils import timezone
+
+        start = timezone.now() - dt.timedelta(days=400)
+        for i in range(n):
+            services.contact_record(
+                actor=worker,
+                case=case,
+                contacted_at=start + dt.timedelta(hours=i),
+                mode="phone",
+                result="reached" if i % 3 else "not_reached",
+                immediate_danger="no" if i % 3 else "",
+                notes=f"第 {i} 次聯繫，討論下架進度。",
+            )
+
+    def test_fifty_contacts_then_three_times_as_many(
+        self, client, hotline, worker, django_assert_num_queries
+    ):
+        client.force_login(worker)
+        case = make_case(actor=hotline, worker=worker)
+        self._contacts(50, case=case, worker=worker)
+        with django_assert_num_queries(QUERIES["worker: case detail"]):
+            small = _get(client, case.get_absolute_url())
+        self._contacts(100, case=case, worker=worker)
+        with django_assert_num_queries(QUERIES["worker: case detail"]):
+            large = _get(client, case.get_absolute_url())
+        assert len(small.context["contacts"]) == 50 and len(large.context["contacts"]) == 150
+        assert sum(1 for e in large.context["entries"] if e.kind == "聯繫") == 150
+        assert large.content.decode().count('id="contact-') == 150
 
 
 class TestReferralList:

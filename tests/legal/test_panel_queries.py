@@ -60,11 +60,15 @@ def test_the_panel_reads_a_fixed_number_of_queries(
 ):
     people = {"worker": worker, "worker2": worker2, "police": police}
     _add(N, case=referred, **people)
+    case = type(referred).objects.select_related("victim").get(pk=referred.pk)  # nothing cached on it yet
     with django_assert_num_queries(PANEL_QUERIES):
-        small = case_legal_panel(referred)
+        small = case_legal_panel(case)
+    with django_assert_num_queries(0):
+        assert case_legal_panel(case) is small  # the case page's record reuses the panel's rows
     _add(2 * N, case=referred, **people)
+    case = type(referred).objects.select_related("victim").get(pk=referred.pk)
     with django_assert_num_queries(PANEL_QUERIES):
-        large = case_legal_panel(referred)
+        large = case_legal_panel(case)
     assert len(large["offences"]) == 3 * len(small["offences"]) == 3 * N
     assert len(large["directions"]) == 3 * N
     assert sum(1 for row in large["offences"] if row["accusation"]) > 0

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 from django.db import connection
+from django.utils import timezone
 
 from cases import services
 from cases.demo import fictional_national_id
@@ -35,6 +36,10 @@ PII = {
     "ref_victim_national_id": fictional_national_id(_ids),
     "ref_narrative": "被害人至分局報案稱遭偷拍於藍鵲湖畔",
     "other_victim_name": "上官映雪",
+    "contact_notes": "被害人說前男友常在天鵝湖站出口等她",
+    "danger_reason": "通話中被害人的室友紫丁香在旁無法詢問",
+    "danger_flag_reason": "警方確認已到場處理銀杏大道",
+    "closing_note": "影像已於雪松平台下架結案",
 }
 
 
@@ -92,6 +97,33 @@ def build_case_file(prefix: str = "priv") -> dict:
         narrative=PII["ref_narrative"],
     )
     ref_case = services.case_open_from_intake(actor=hotline, intake=referral.intake)
+
+    # Contacts (notes, a reason the danger question could not be asked), the danger flag and closing.
+    supervisor = make_user(f"{prefix}_supervisor", Role.SUPERVISOR)
+    now = timezone.now()
+    services.contact_record(
+        actor=worker2,
+        case=case,
+        contacted_at=now - dt.timedelta(hours=3),
+        mode="phone",
+        result="reached",
+        immediate_danger="yes",
+        notes=PII["contact_notes"],
+    )
+    services.contact_record(
+        actor=worker2,
+        case=case,
+        contacted_at=now - dt.timedelta(hours=2),
+        mode="phone",
+        result="reached",
+        immediate_danger="not_asked",
+        danger_not_asked_reason=PII["danger_reason"],
+    )
+    services.case_clear_danger(actor=supervisor, case=case, note=PII["danger_flag_reason"])
+    services.case_close_request(
+        actor=worker2, case=case, closing_reason="goals_met", note=PII["closing_note"]
+    )
+    case.refresh_from_db()
 
     other = services.intake_record(
         actor=hotline, source=Intake.Source.CALL, victim_name=PII["other_victim_name"], narrative="詢問流程"

@@ -1,4 +1,4 @@
-"""Writes of the hub: record an intake, open or attach a case, dispatch it.
+"""Writes of the hub's intake window (指引 1): record an intake, open or attach a case, dispatch it.
 
 Every service takes the acting user, validates before saving and records the actor in history.
 """
@@ -16,6 +16,7 @@ from cases import tracker
 from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Notification, Victim
 from cases.notifications import notify
 from cases.roles import Role, has_role
+from cases.services.contacts import case_flag_danger_from_intake, intake_in_danger
 from cases.sms import outbox
 from cases.writes import model_save
 
@@ -125,6 +126,8 @@ def case_open_from_intake(*, actor, intake: Intake) -> Case:
     intake.handled_by = actor
     intake.handled_at = timezone.now()
     model_save(actor=actor, instance=intake, update_fields=["case", "status", "handled_by", "handled_at"])
+    if intake_in_danger(intake):
+        case_flag_danger_from_intake(actor=actor, case=case, intake=intake)
     return case
 
 
@@ -148,6 +151,8 @@ def intake_attach(*, actor, intake: Intake, case: Case) -> Case:
     intake.handled_by = actor
     intake.handled_at = timezone.now()
     model_save(actor=actor, instance=intake, update_fields=["case", "status", "handled_by", "handled_at"])
+    if intake_in_danger(intake):
+        case_flag_danger_from_intake(actor=actor, case=case, intake=intake)
     return case
 
 
@@ -189,7 +194,8 @@ def dispatch_case(*, actor, case: Case, worker, reason: str) -> Dispatch:
     model_save(actor=actor, instance=dispatch)
     previous_worker = case.assigned_worker
     case.assigned_worker = worker
-    case.status = Case.Status.ASSIGNED
+    if case.status != Case.Status.CLOSE_REQUESTED:  # a pending closing request stays for the supervisor
+        case.status = Case.Status.ASSIGNED
     model_save(actor=actor, instance=case, update_fields=["assigned_worker", "status", "updated_at"])
     tracker.deadlines_hand_over(case=case, previous_worker=previous_worker, worker=worker, actor=actor)
     notify(

@@ -1,0 +1,24 @@
+"""The hub's models, by subject. Other code imports them from here (`from cases.models import Case`)."""
+
+from cases.models.contacts import CaseStatusChange, Contact
+from cases.models.core import Case, CaseNumberCounter, CaseReadLog, Dispatch, Intake, Victim
+from cases.models.sms import SmsMessage, SmsMessageQuerySet, SmsTemplate
+from cases.models.tracker import Deadline, DeadlineReminder, JobLock, Notification
+
+__all__ = [
+    "Case",
+    "CaseNumberCounter",
+    "CaseReadLog",
+    "CaseStatusChange",
+    "Contact",
+    "Deadline",
+    "DeadlineReminder",
+    "Dispatch",
+    "Intake",
+    "JobLock",
+    "Notification",
+    "SmsMessage",
+    "SmsMessageQuerySet",
+    "SmsTemplate",
+    "Victim",
+]

@@ -1,0 +1,290 @@
+"""The hub: victims, intakes (calls and referral forms), cases, dispatch and the read log."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.identifiers import normalise_national_id
+from cases.privacy import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedTextField,
+    national_id_index,
+    phone_index,
+)
+
+
+class Victim(models.Model):
+    """被害人. Identifying data encrypted; phone and ID matched through blind indexes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = EncryptedCharField("姓名", max_length=100)
+    phone = EncryptedCharField("手機號碼", max_length=30, blank=True)
+    phone_index = models.CharField("手機比對碼", max_length=64, blank=True, db_index=True, editable=False)
+    national_id = EncryptedCharField("身分證字號", max_length=10, blank=True)
+    national_id_index = models.CharField(
+        "身分證比對碼", max_length=64, blank=True, db_index=True, editable=False
+    )
+    address = EncryptedCharField("地址", max_length=200, blank=True)
+    birth_date = EncryptedDateField("出生日期", null=True, blank=True)
+    sms_consent = models.BooleanField("同意以簡訊聯繫", default=False)
+    created_at = models.DateTimeField("建立時間", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "被害人"
+        verbose_name_plural = "被害人"
+
+    def __str__(self) -> str:
+        return f"被害人 {str(self.pk)[:8]}"
+
+    # A value and its blind index are always set together, so matching never drifts from what is stored.
+    def set_phone(self, value: str) -> None:
+        self.phone = (value or "").strip()
+        self.phone_index = phone_index(self.phone)
+
+    def set_national_id(self, value: str) -> None:
+        self.national_id = normalise_national_id(value or "")
+        self.national_id_index = national_id_index(self.national_id)
+
+
+class Case(models.Model):
+    """案件: one per victim, opened from an intake and dispatched to a direct-service worker."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "待派案"
+        ASSIGNED = "assigned", "服務中"
+        CLOSE_REQUESTED = "close_requested", "結案審核中"
+        CLOSED = "closed", "已結案"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField("案號", max_length=20, unique=True)
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="cases", verbose_name="被害人")
+    status = models.CharField("狀態", max_length=16, choices=Status.choices, default=Status.NEW)
+    assigned_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name="承辦社工",
+    )
+    opened_at = models.DateTimeField("開案時間", default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="開案人員"
+    )
+    updated_at = models.DateTimeField("最後更新", auto_now=True)
+    # 指引 7-1a: set by an answer 有立即危險 (at intake or any contact); cleared only by a later contact's
+    # answer 無立即危險 or by a supervisor. Every change is in the case's history with its note.
+    danger_since = models.DateTimeField("立即危險標記時間", null=True, blank=True)
+    danger_note = EncryptedTextField("立即危險標記說明", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "案件"
+        verbose_name_plural = "案件"
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["assigned_worker", "status", "-opened_at"], name="case_worker_status"),
+            models.Index(fields=["status", "-opened_at"], name="case_status_opened"),
+            models.Index(fields=["-opened_at"], name="case_opened"),
+            models.Index(
+                fields=["danger_since"], name="case_danger", condition=models.Q(danger_since__isnull=False)
+            ),
+        ]
+        permissions = [
+            ("view_all_cases", "可檢視全部案件"),
+            ("work_cases", "可承辦案件（直接服務）"),
+            ("dispatch_case", "可派案／改派"),
+            ("view_unit_overview", "可檢視單位總覽"),
+            ("view_audit_trail", "可檢視稽核軌跡"),
+            ("approve_closing", "可核定結案、重新開案、解除危險標記"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
+
+    @property
+    def in_danger(self) -> bool:
+        return self.danger_since is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class CaseNumberCounter(models.Model):
+    """Per-ROC-year running number for readable case numbers (113-000042); holds no PII."""
+
+    roc_year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.roc_year}: {self.last_number}"
+
+
+class Intake(models.Model):
+    """Guideline 1: a hotline call or a referral form (轉介表) waiting in, or handled from, the queue."""
+
+    class Source(models.TextChoices):
+        CALL = "call", "專線來電"
+        REFERRAL = "referral", "轉介表"
+
+    class Channel(models.TextChoices):
+        HOTLINE = "hotline", "24小時專線"
+        OTHER_PHONE = "other_phone", "其他電話"
+        EMAIL = "email", "電子郵件"
+        WALK_IN = "walk_in", "臨櫃"
+        REFERRAL_FORM = "referral_form", "轉介表"
+
+    class CallerRelation(models.TextChoices):
+        VICTIM = "victim", "被害人本人"
+        FAMILY = "family", "家屬"
+        FRIEND = "friend", "朋友"
+        PROFESSIONAL = "professional", "專業人員（學校、醫院、社福）"
+        POLICE = "police", "警察"
+        OTHER = "other", "其他"
+
+    class Wishes(models.TextChoices):
+        WANTS_SERVICE = "wants_service", "同意接受服務"
+        UNDECIDED = "undecided", "考慮中"
+        DECLINES = "declines", "暫無意願接受服務"
+
+    class Danger(models.TextChoices):
+        YES = "yes", "有立即危險"
+        NO = "no", "無立即危險"
+        UNKNOWN = "unknown", "未能確認"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待處理"
+        ACCEPTED = "accepted", "已開案"
+        ATTACHED = "attached", "已併入既有案件"
+        CLOSED = "closed", "不開案"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField("來源", max_length=10, choices=Source.choices)
+    source_organisation = models.CharField("轉介單位", max_length=100, blank=True)
+    received_at = models.DateTimeField("受理時間", default=timezone.now)
+    channel = models.CharField("管道", max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
+    caller_relation = models.CharField(
+        "來電者／轉介者身分", max_length=20, choices=CallerRelation.choices, default=CallerRelation.VICTIM
+    )
+    caller_name = EncryptedCharField("來電者姓名", max_length=100, blank=True)
+    victim_name = EncryptedCharField("被害人姓名", max_length=100)
+    victim_phone = EncryptedCharField("被害人手機", max_length=30, blank=True)
+    victim_phone_index = models.CharField(
+        "手機比對碼", max_length=64, blank=True, db_index=True, editable=False
+    )
+    victim_national_id = EncryptedCharField("被害人身分證字號", max_length=10, blank=True)
+    victim_national_id_index = models.CharField(
+        "身分證比對碼", max_length=64, blank=True, db_index=True, editable=False
+    )
+    victim_birth_date = EncryptedDateField("被害人出生日期", null=True, blank=True)
+    requests = models.JSONField("來電需求", default=list, blank=True)
+    services_offered = models.JSONField("已提供服務", default=list, blank=True)
+    wishes = models.CharField(
+        "被害人意願", max_length=20, choices=Wishes.choices, default=Wishes.WANTS_SERVICE
+    )
+    wishes_note = EncryptedTextField("意願說明", blank=True)
+    immediate_danger = models.CharField(
+        "立即人身安全危險", max_length=10, choices=Danger.choices, default=Danger.UNKNOWN
+    )
+    narrative = EncryptedTextField("案情概述")
+    status = models.CharField("處理狀態", max_length=10, choices=Status.choices, default=Status.PENDING)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="intakes", verbose_name="案件"
+    )
+    closed_note = EncryptedTextField("不開案說明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
+    )
+    created_at = models.DateTimeField("登錄時間", default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="處理人員",
+    )
+    handled_at = models.DateTimeField("處理時間", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "受理紀錄"
+        verbose_name_plural = "受理紀錄"
+        ordering = ["received_at"]
+        indexes = [models.Index(fields=["status", "received_at"], name="intake_queue")]
+        permissions = [("process_intake", "可處理受理佇列（開案、併案、派案）")]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.received_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:intake_detail", args=[self.pk])
+
+    def set_victim_phone(self, value: str) -> None:
+        self.victim_phone = (value or "").strip()
+        self.victim_phone_index = phone_index(self.victim_phone)
+
+    def set_victim_national_id(self, value: str) -> None:
+        self.victim_national_id = normalise_national_id(value or "")
+        self.victim_national_id_index = national_id_index(self.victim_national_id)
+
+
+class Dispatch(models.Model):
+    """派案: who gave the case to which worker, and why. Re-dispatch adds a row; nothing is overwritten."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="dispatches")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="社工"
+    )
+    previous_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="原承辦社工",
+    )
+    reason = EncryptedTextField("派案說明")
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="派案人員"
+    )
+    dispatched_at = models.DateTimeField("派案時間", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "派案紀錄"
+        verbose_name_plural = "派案紀錄"
+        ordering = ["dispatched_at"]
+
+    def __str__(self) -> str:
+        return f"派案 {self.dispatched_at:%Y-%m-%d %H:%M}"
+
+
+class CaseReadLog(models.Model):
+    """Who opened which case page, and when (guideline G-1; docs/privacy.md)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="read_logs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    view = models.CharField("頁面", max_length=40)  # the page as staff name it, shown on the timeline
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "案件閱覽紀錄"
+        verbose_name_plural = "案件閱覽紀錄"
+        indexes = [models.Index(fields=["case", "read_at"], name="readlog_case_time")]
+
+    def __str__(self) -> str:
+        return f"閱覽 {self.read_at:%Y-%m-%d %H:%M}"

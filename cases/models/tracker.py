@@ -1,0 +1,172 @@
+"""The deadline tracker, reminders, in-app notifications and job locks (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.models.core import Case
+from cases.privacy import EncryptedTextField
+
+
+class Deadline(models.Model):
+    """One tracker for every deadline the guideline sets (docs/architecture.md), each tied to its source."""
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", "告訴期間（6個月）"
+        LIMITATION = "limitation", "追訴權時效"
+        ACCUSATION = "accusation", "中心告發"
+        SERVICE_RECORD = "service_record", "出勤服務工作紀錄表（陪偵後3日）"
+        PLATFORM_RETENTION = "platform_retention", "平台資料保存（約180天）"
+        TAKEDOWN = "takedown", "下架追蹤（兒少24小時／成人72小時）"
+        PROTECTION_ORDER = "protection_order", "保護令到期"
+        APPOINTMENT = "appointment", "預約（開庭／法律諮詢／報案）"
+        NEXT_CONTACT = "next_contact", "下次聯繫"
+
+    class State(models.TextChoices):
+        OPEN = "open", "進行中"
+        DONE = "done", "已完成"
+        MISSED = "missed", "已逾期未完成"
+        NOT_APPLICABLE = "not_applicable", "不適用"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines", verbose_name="案件")
+    kind = models.CharField("期限類別", max_length=24, choices=Kind.choices)
+    title = models.CharField("期限名稱", max_length=120)
+    due_at = models.DateTimeField("期限")
+    all_day = models.BooleanField("整日期限", default=True)
+    is_warning = models.BooleanField("僅供提醒（起算日未確定）", default=False)
+    note = models.CharField("備註", max_length=300, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="負責人",
+    )
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", verbose_name="來源類型"
+    )
+    source_id = models.CharField("來源紀錄", max_length=64)
+    state = models.CharField("狀態", max_length=16, choices=State.choices, default=State.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="結束人員",
+    )
+    closed_at = models.DateTimeField("結束時間", null=True, blank=True)
+    close_reason = EncryptedTextField("結束原因", blank=True)
+    created_at = models.DateTimeField("建立時間", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "期限"
+        verbose_name_plural = "期限"
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "kind"], name="deadline_one_per_source_kind"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="deadline_state_due"),
+            models.Index(fields=["owner", "state", "due_at"], name="deadline_owner_state_due"),
+            models.Index(fields=["case", "state", "due_at"], name="deadline_case_state_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def days_left(self) -> int:
+        """Calendar days from today (Asia/Taipei) to the due date; negative when overdue."""
+        return (timezone.localtime(self.due_at).date() - timezone.localdate()).days
+
+    @property
+    def urgency(self) -> str:
+        """For colour: closed, overdue, week (≤7 days), month (≤30 days) or later."""
+        if self.state != self.State.OPEN:
+            return "closed"
+        days = self.days_left
+        if days < 0:
+            return "overdue"
+        if days <= 7:
+            return "week"
+        if days <= 30:
+            return "month"
+        return "later"
+
+
+class DeadlineReminder(models.Model):
+    """One row per deadline and reminder step; the unique constraint makes the scan idempotent."""
+
+    OVERDUE = -1
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.IntegerField("提前天數")  # -1 = overdue reminder (to the supervisors too)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "days_before"], name="reminder_once_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id} {self.days_before}"
+
+
+class Notification(models.Model):
+    """In-app message to a staff member. Text names the case number, never the victim."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", "期限提醒"
+        DISPATCH = "dispatch", "派案"
+        SAFETY = "safety", "人身安全警示"
+        SMS = "sms", "簡訊"
+        CASE = "case", "案件"
+        SYSTEM = "system", "系統"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="收件人",
+    )
+    kind = models.CharField("類別", max_length=16, choices=Kind.choices)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    text = models.CharField("內容", max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField("建立時間", default=timezone.now)
+    read_at = models.DateTimeField("已讀時間", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class JobLock(models.Model):
+    """A named row that periodic jobs lock so two workers or two beats never run one job at once."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def hold(cls, name: str) -> None:
+        """Lock the row until the surrounding transaction ends (call inside transaction.atomic)."""
+        cls.objects.get_or_create(name=name)
+        cls.objects.select_for_update().get(name=name)
