@@ -7,6 +7,7 @@ never imports a satellite (an import-linter contract in pyproject.toml keeps it 
 - audit timeline sources (`register_timeline_source`): the app's history rows on the supervisor's
   audit timeline;
 - home pages (`register_home_page`): where a role lands after signing in;
+- navigation links (`register_nav_link`): the app's pages in the top navigation;
 - demo data (`register_demo_data`): what `manage.py seed_demo` adds for the app.
 
 Role permissions are registered in cases/roles.py (`register_role_permissions`).
@@ -113,6 +114,30 @@ def home_page_for(user) -> str | None:
         if user.has_perm(home.permission):
             return home.url_name
     return None
+
+
+# --- navigation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavLink:
+    permission: str
+    url_name: str
+    label: str
+    order: int
+
+
+_nav_links: list[NavLink] = []
+
+
+def register_nav_link(*, permission: str, url_name: str, label: str, order: int = 100) -> None:
+    """A link in the top navigation for users holding `permission` (after the hub's own links)."""
+    _nav_links.append(NavLink(permission, url_name, label, order))
+    _nav_links.sort(key=lambda link: link.order)
+
+
+def nav_links_for(user) -> list[NavLink]:
+    return [link for link in _nav_links if user.has_perm(link.permission)]
 
 
 # --- demo data -------------------------------------------------------------------------------------

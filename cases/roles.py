@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.dispatch_case",
         "cases.view_unit_overview",
         "cases.view_audit_trail",
+        "cases.work_cases",  # supervisors act on any case of the unit (selectors scope the rest)
         "cases.approve_closing",
         "cases.add_contact",
         "cases.view_deadline",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/<uuid:pk>/dispatch/", views.case_dispatch, name="dispatch"),
     path("cases/<uuid:pk>/timeline/", views.case_timeline, name="timeline"),
     path("cases/<uuid:pk>/contact/", views.contact_new, name="contact_new"),
+    path("cases/<uuid:pk>/summary.pdf", views.case_summary_pdf, name="summary_pdf"),
     path("cases/<uuid:pk>/danger/clear/", views.danger_clear, name="danger_clear"),
     path("cases/<uuid:pk>/close/", views.close_request, name="close_request"),
     path("cases/<uuid:pk>/close/decide/", views.close_decide, name="close_decide"),

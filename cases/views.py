@@ -29,6 +29,7 @@ from cases.forms import (
 )
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake
+from cases.pdf import render_pdf
 from cases.readlog import log_case_read
 from cases.registry import home_page_for, panels_for
 from cases.sms import outbox
@@ -207,8 +208,41 @@ def case_detail(request, pk):
         "can_contact": user.has_perm("cases.add_contact") and selectors.can_edit_case(user, case),
         "can_approve": user.has_perm("cases.approve_closing"),
         "can_audit": user.has_perm("cases.view_audit_trail"),
+        "can_print": user.has_perm("cases.work_cases") and selectors.may_edit_case(user, case),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@permission_required("cases.work_cases", raise_exception=True)
+@require_GET
+def case_summary_pdf(request, pk):
+    """The case summary as a printed form (the worker's and supervisor's copy); a logged read."""
+    case = selectors.case_for_user(request.user, pk)
+    if not selectors.may_edit_case(request.user, case):
+        raise Http404
+    log_case_read(user=request.user, case=case, view="案件摘要（PDF）")
+    intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
+    contacts = list(selectors.case_contacts(case))
+    dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
+    entries = selectors.case_entries(
+        case,
+        request.user,
+        intakes=intakes,
+        contacts=contacts,
+        dispatches=dispatches,
+        status_changes=selectors.case_status_changes(case),
+    )
+    entries.reverse()  # on paper, oldest first
+    deadlines = [d for d in selectors.case_deadlines(case) if d.state == Deadline.State.OPEN]
+    context = {
+        "title": "個案服務摘要",
+        "case": case,
+        "minor": minor_label(victim_is_minor(case.victim)),
+        "entries": entries,
+        "deadlines": deadlines,
+    }
+    return render_pdf(request, "pdf/case_summary.html", context, filename=f"case-summary-{case.number}.pdf")
 
 
 @login_required

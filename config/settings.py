@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cases.context_processors.roles",
                 "cases.context_processors.unread_notifications",
+                "cases.context_processors.nav_links",
             ],
         },
     },

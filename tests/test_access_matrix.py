@@ -36,6 +36,11 @@ from django.utils import timezone
 from cases import services, tracker
 from cases.models import Case, CaseStatusChange, Contact, Deadline
 from cases.templatetags.roc import person
+from tests.access import evidence as access_evidence
+from tests.access import legal_more as access_legal_more
+from tests.access import safety as access_safety
+from tests.access import services as access_services
+from tests.access import takedown as access_takedown
 from tests.factories import make_case, make_intake
 from tests.legal import factories as legal_factories
 
@@ -69,6 +74,7 @@ RECORD = {
     "cases:dispatch": "case",
     "cases:timeline": "case",
     "cases:contact_new": "case",
+    "cases:summary_pdf": "case",
     "cases:intake_contact_new": "intake",
     "cases:danger_clear": "flagged_case",
     "cases:close_request": "case",
@@ -110,6 +116,8 @@ MATRIX = [
     ("cases:dispatch",         "GET",  LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:dispatch",         "POST", LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:timeline",         "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    # The case summary PDF: the assigned worker and supervisors; the hotline reads cases but prints none.
+    ("cases:summary_pdf",      "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
     # Contacts, the danger flag, closing (指引 1-3b, 2-1, 7-1a): the assigned worker and supervisors
     # write on the case; the hotline follows up a pending intake only. Supervisors alone clear the
     # flag, decide a closing request and reopen a closed case.
@@ -178,6 +186,16 @@ MATRIX = [
 POST_DATA = {
     "cases:intake_attach": lambda records: {"case": str(records["case"].pk)},
 }
+
+# Each app's own rows (tests/access/<app>.py), in the same shape; their fixtures come via tests/conftest.py.
+APP_ROWS = [access_evidence, access_legal_more, access_safety, access_services, access_takedown]
+APP_RECORD_FIXTURES: dict[str, str] = {}
+for _rows in APP_ROWS:
+    assert not set(_rows.RECORD) & set(RECORD), f"{_rows.__name__}: URL already in the main table"
+    RECORD.update(_rows.RECORD)
+    APP_RECORD_FIXTURES.update(_rows.RECORD_FIXTURES)
+    POST_DATA.update(_rows.POST_DATA)
+    MATRIX += _rows.MATRIX
 
 # Top-level URLs outside the table on purpose.
 EXCLUDED = {"login", "logout"}
@@ -343,6 +361,8 @@ def _records(request, name: str) -> dict:
         records[record] = request.getfixturevalue(LEGAL_RECORDS[record])
     if record in SMS_RECORDS:
         records[record] = request.getfixturevalue(SMS_RECORDS[record])
+    if record in APP_RECORD_FIXTURES:
+        records[record] = request.getfixturevalue(APP_RECORD_FIXTURES[record])
     return records
 
 
