@@ -8,7 +8,13 @@ never imports a satellite (an import-linter contract in pyproject.toml keeps it 
   audit timeline;
 - home pages (`register_home_page`): where a role lands after signing in;
 - navigation links (`register_nav_link`): the app's pages in the top navigation;
-- demo data (`register_demo_data`): what `manage.py seed_demo` adds for the app.
+- demo data (`register_demo_data`): what `manage.py seed_demo` adds for the app;
+- linkable records (`register_linkable_records`): records one app lets another refer to without
+  importing it (an escort links the police report it accompanies; a takedown complaint the evidence
+  items it rests on); the reference is a key such as "legal.policereport:<pk>";
+- danger listeners (`register_danger_listener`): called when a case is flagged 有立即危險;
+- overview panels (`register_overview_panel`) and flagged-case notes (`register_flag_notes`): what an
+  app adds to the supervisor overview.
 
 Role permissions are registered in cases/roles.py (`register_role_permissions`).
 """
@@ -138,6 +144,93 @@ def register_nav_link(*, permission: str, url_name: str, label: str, order: int 
 
 def nav_links_for(user) -> list[NavLink]:
     return [link for link in _nav_links if user.has_perm(link.permission)]
+
+
+# --- records one app refers to from another --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkableRecord:
+    key: str  # "<app_label>.<model>:<pk>", stored by the app that refers to it
+    label: str  # what staff see when choosing it: 「報案 115.12.03 14:00 大安分局」
+    at: dt.datetime | None = None
+    data: dict | None = None  # plain facts the referring app may use (e.g. {"url": ..., "platform": ...})
+
+
+_linkables: dict[str, list[Callable]] = {}
+
+
+def register_linkable_records(kind: str, source: Callable) -> None:
+    """source(case) -> list[LinkableRecord] of one kind ("police_report", "evidence_item", …)."""
+    _linkables.setdefault(kind, []).append(source)
+
+
+def linkable_records(case, kind: str) -> list[LinkableRecord]:
+    records: list[LinkableRecord] = []
+    for source in _linkables.get(kind, []):
+        records += source(case)
+    return records
+
+
+def record_key(instance) -> str:
+    """The key other apps store to refer to `instance`."""
+    return f"{instance._meta.label_lower}:{instance.pk}"
+
+
+# --- danger flag and the supervisor overview -------------------------------------------------------
+
+_danger_listeners: list[Callable] = []
+
+
+def register_danger_listener(listener: Callable) -> None:
+    """listener(*, case, actor) runs in the transaction that flags the case 有立即危險 (e.g. the safety app
+    opens or surfaces the case's safety plan)."""
+    _danger_listeners.append(listener)
+
+
+def danger_listeners() -> list[Callable]:
+    return list(_danger_listeners)
+
+
+@dataclass(frozen=True)
+class OverviewPanel:
+    title: str
+    template: str
+    context: Callable  # (request) -> dict, or None to hide it
+    order: int = 100
+
+
+_overview_panels: list[OverviewPanel] = []
+
+
+def register_overview_panel(panel: OverviewPanel) -> None:
+    _overview_panels.append(panel)
+    _overview_panels.sort(key=lambda p: p.order)
+
+
+def overview_panels_for(request) -> list[tuple[OverviewPanel, dict]]:
+    shown = []
+    for panel in _overview_panels:
+        ctx = panel.context(request)
+        if ctx is not None:
+            shown.append((panel, ctx))
+    return shown
+
+
+_flag_notes: list[Callable] = []
+
+
+def register_flag_notes(source: Callable) -> None:
+    """source(cases) -> {case_id: short text} shown beside each flagged case on the overview (one query)."""
+    _flag_notes.append(source)
+
+
+def flag_notes(cases) -> dict:
+    notes: dict = {}
+    for source in _flag_notes:
+        for case_id, text in source(cases).items():
+            notes.setdefault(case_id, []).append(text)
+    return {case_id: "；".join(texts) for case_id, texts in notes.items()}
 
 
 # --- demo data -------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read
-from cases.registry import home_page_for, panels_for
+from cases.registry import flag_notes, home_page_for, overview_panels_for, panels_for
 from cases.sms import outbox
 
 PAGE_SIZE = 50
@@ -433,10 +433,15 @@ def case_timeline(request, pk):
 @require_GET
 def overview(request):
     recent = selectors.cases_for_user(request.user).select_related("victim").order_by("-opened_at")[:20]
-    flagged = selectors.flagged_cases(request.user)[:50]
-    return render(
-        request, "cases/overview.html", {**selectors.unit_overview(), "recent": recent, "flagged": flagged}
-    )
+    flagged = list(selectors.flagged_cases(request.user)[:50])
+    notes = flag_notes(flagged)
+    context = {
+        **selectors.unit_overview(),
+        "recent": recent,
+        "flagged": [(case, notes.get(case.pk, "")) for case in flagged],
+        "panels": overview_panels_for(request),
+    }
+    return render(request, "cases/overview.html", context)
 
 
 # --- deadlines and notifications ---------------------------------------------------------------

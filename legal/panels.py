@@ -1,7 +1,14 @@
 """The legal panel on the case page and the legal records on the supervisor's timeline."""
 
-from cases.registry import CasePanel, register_case_entries, register_case_panel, register_timeline_source
+from cases.registry import (
+    CasePanel,
+    register_case_entries,
+    register_case_panel,
+    register_linkable_records,
+    register_timeline_source,
+)
 from cases.selectors import can_edit_case, history_events
+from legal import links
 from legal.entries import legal_entries
 from legal.models import (
     Accusation,
@@ -48,3 +55,5 @@ register_case_panel(
 )
 register_timeline_source(_timeline)
 register_case_entries(legal_entries)
+register_linkable_records("police_report", links.police_reports)
+register_linkable_records("legal_consultation", links.consultations)

@@ -15,6 +15,7 @@ from cases import tracker
 from cases.contact_rules import contact_errors
 from cases.models import Case, Contact, Deadline, Intake, Notification
 from cases.notifications import notify
+from cases.registry import danger_listeners
 from cases.rocdate import format_roc
 from cases.roles import Role
 from cases.sms import outbox
@@ -181,6 +182,8 @@ def _flag_danger(*, case: Case, actor, note: str, alert: bool = True) -> None:
         case.danger_since = timezone.now()
     case.danger_note = note
     model_save(actor=actor, instance=case, update_fields=["danger_since", "danger_note"])
+    for listener in danger_listeners():
+        listener(case=case, actor=actor)
     if not alert:
         return
     recipients = {u.pk: u for u in _supervisors()}
