@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cases.middleware.RefuseUploadsMiddleware",  # no file ever reaches a view (guideline 4-3-2E)
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,6 +74,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Belt and braces behind RefuseUploadsMiddleware: no upload handler, so no file is ever buffered or
+# written to a temporary file, whatever reads a request body.
+FILE_UPLOAD_HANDLERS: list[str] = []
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

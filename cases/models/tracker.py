@@ -26,6 +26,8 @@ class Deadline(models.Model):
         PROTECTION_ORDER = "protection_order", "保護令到期"
         APPOINTMENT = "appointment", "預約（開庭／法律諮詢／報案）"
         NEXT_CONTACT = "next_contact", "下次聯繫"
+        SAFETY_MEASURE = "safety_measure", "安全計畫措施"
+        FOLLOW_UP = "follow_up", "追蹤事項"
 
     class State(models.TextChoices):
         OPEN = "open", "進行中"
