@@ -63,7 +63,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "cases.middleware.RefuseUploadsMiddleware",  # no file ever reaches a view (guideline 4-3-2E)
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,8 +74,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# Belt and braces behind RefuseUploadsMiddleware: no upload handler, so no file is ever buffered or
-# written to a temporary file, whatever reads a request body.
+# The images never enter the system (guideline 4-3-2E): with no upload handler, the file parts of a
+# multipart request are read and dropped; no file is ever buffered, written to a temporary file or seen
+# by a view (request.FILES is always empty). No form of the app is multipart.
 FILE_UPLOAD_HANDLERS: list[str] = []
 
 ROOT_URLCONF = "config.urls"
