@@ -14,7 +14,7 @@ from cases.forms_fields import (
     ROCDateTimeField,
     TaiwanMobileField,
 )
-from cases.models import CaseStatusChange, Contact, Intake
+from cases.models import CaseStatusChange, Contact, Intake, ServiceAppointment
 from cases.people import staff_name
 
 
@@ -53,6 +53,18 @@ class CallIntakeForm(VictimIdentifiersMixin):
     )
     wishes = forms.ChoiceField(label="被害人意願", choices=Intake.Wishes.choices)
     wishes_note = forms.CharField(label="意願說明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    learned_of_images_on = ROCDateField(label="被害人知悉影像（被散布、被偷拍等）的日期", required=False)
+    offender_known = forms.TypedChoiceField(
+        label="是否知道犯人是誰",
+        choices=[("", "未詢問"), ("yes", "已知悉犯人"), ("no", "尚不知道是誰")],
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+        required=False,
+    )
+    knew_offender_on = ROCDateField(label="知悉犯人的日期", required=False)
+    sms_consent = forms.BooleanField(
+        label="被害人同意以簡訊聯繫（預約提醒等，內容一律為通用文字）", required=False
+    )
     send_resource_sms = forms.BooleanField(
         label="傳送服務資源簡訊（中心統一版本）",
         required=False,
@@ -77,7 +89,19 @@ class CallIntakeForm(VictimIdentifiersMixin):
                 Row(Column("victim_phone"), Column("victim_national_id")),
             ),
             Fieldset("內容", "immediate_danger", "requests", "narrative"),
-            Fieldset("服務與意願", "services_offered", "wishes", "wishes_note", "send_resource_sms"),
+            Fieldset(
+                "告訴期限（指引 1-2c：告訴乃論自知悉犯人起6個月）",
+                "learned_of_images_on",
+                Row(Column("offender_known"), Column("knew_offender_on")),
+            ),
+            Fieldset(
+                "服務與意願",
+                "services_offered",
+                "wishes",
+                "wishes_note",
+                "sms_consent",
+                "send_resource_sms",
+            ),
             Submit("submit", "儲存來電紀錄"),
         )
 
@@ -86,6 +110,12 @@ class CallIntakeForm(VictimIdentifiersMixin):
         if data.get("caller_relation") and data["caller_relation"] != Intake.CallerRelation.VICTIM:
             if not data.get("caller_name"):
                 self.add_error("caller_name", "非被害人本人來電時，請填寫來電者姓名或稱呼。")
+        if data.get("knew_offender_on") and data.get("offender_known") is not True:
+            self.add_error("knew_offender_on", "填寫知悉犯人日期時，請在上一欄選「已知悉犯人」。")
+        today = timezone.localdate()
+        for name in ("learned_of_images_on", "knew_offender_on"):
+            if data.get(name) and data[name] > today:
+                self.add_error(name, "日期不能晚於今天。")
         if data.get("send_resource_sms"):
             if data.get("wishes") and data["wishes"] != Intake.Wishes.DECLINES:
                 self.add_error("send_resource_sms", "服務資源簡訊只在被害人「暫無意願接受服務」時傳送。")
@@ -299,3 +329,23 @@ class ReopenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "重新開案"))
+
+
+class AppointmentForm(forms.Form):
+    """預約服務 (指引 1-2b), from the call or on the case."""
+
+    service = forms.ChoiceField(label="服務", choices=ServiceAppointment.Service.choices)
+    scheduled_at = ROCDateTimeField(label="預約時間")
+    place_code = forms.CharField(
+        label="地點代碼（與被害人約定的代號，例如 A3；提醒簡訊只寫代碼，不寫地點）",
+        max_length=10,
+        required=False,
+    )
+    note = forms.CharField(label="備註", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("service"), Column("scheduled_at")), "place_code", "note", Submit("submit", "預約")
+        )

@@ -54,6 +54,26 @@ def panels_for(request, case) -> list[tuple[CasePanel, dict]]:
     return shown
 
 
+# --- intake-page panels --------------------------------------------------------------------------
+
+_intake_panels: list[CasePanel] = []
+
+
+def register_intake_panel(panel: CasePanel) -> None:
+    """A section of the intake page; panel.context is (request, intake) -> dict or None."""
+    _intake_panels.append(panel)
+    _intake_panels.sort(key=lambda p: p.order)
+
+
+def intake_panels_for(request, intake) -> list[tuple[CasePanel, dict]]:
+    shown = []
+    for panel in _intake_panels:
+        ctx = panel.context(request, intake)
+        if ctx is not None:
+            shown.append((panel, ctx))
+    return shown
+
+
 # --- the case's chronological record ---------------------------------------------------------------
 
 

@@ -39,11 +39,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.dispatch_case",
         "cases.change_smsmessage",  # the generic SMS it sends from an intake
         "cases.add_contact",  # following up a referral form before a case exists (指引 1-3b)
+        "cases.add_serviceappointment",  # booking a service from the call (指引 1-2b)
     ],
     Role.SOCIAL_WORKER: [
         "cases.view_case",
         "cases.work_cases",
         "cases.add_contact",
+        "cases.add_serviceappointment",
         "cases.view_deadline",
         "cases.change_deadline",
         "cases.change_smsmessage",
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.work_cases",  # supervisors act on any case of the unit (selectors scope the rest)
         "cases.approve_closing",
         "cases.add_contact",
+        "cases.add_serviceappointment",
         "cases.view_deadline",
         "cases.change_deadline",
         "cases.change_smsmessage",

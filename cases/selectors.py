@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -20,6 +20,7 @@ from cases.models import (
     Deadline,
     Dispatch,
     Intake,
+    ServiceAppointment,
     Victim,
 )
 from cases.registry import timeline_sources
@@ -307,7 +308,29 @@ def pending_closure(case: Case) -> CaseStatusChange | None:
     )
 
 
-def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_changes) -> list:
+def case_appointments(case: Case) -> list[ServiceAppointment]:
+    """Services booked for the victim on the case, or on its intakes before it existed; soonest first."""
+    return list(
+        ServiceAppointment.objects.filter(Q(case=case) | Q(intake__case=case))
+        .select_related("booked_by")
+        .order_by("scheduled_at")
+    )
+
+
+def appointment_for_user(user, pk, *, write: bool = False) -> ServiceAppointment:
+    """An appointment of a case the user may act on, or of an intake the user may process; else 404."""
+    try:
+        appointment = ServiceAppointment.objects.select_related("case", "intake").get(pk=pk)
+    except (ServiceAppointment.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+    if appointment.case_id:
+        case_for_user(user, appointment.case_id, write=write)
+    else:
+        intake_for_user(user, appointment.intake_id)
+    return appointment
+
+
+def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_changes, appointments=()) -> list:
     """The case's one chronological record (指引 G-2, ask once): intakes, contacts, dispatch, closing
     and every satellite's registered entries; newest first. The hub's rows are passed in so the page
     reads each table once."""
@@ -361,6 +384,17 @@ def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_chan
                 title="・".join(x for x in (change.get_action_display(), reason) if x),
                 detail=change.note,
                 by=staff_name(change.by),
+            )
+        )
+    for appointment in appointments:
+        entries.append(
+            CaseEntry(
+                at=appointment.scheduled_at,
+                kind="預約",
+                title=f"{appointment.get_service_display()}・{appointment.get_status_display()}",
+                detail=appointment.note,
+                by=staff_name(appointment.booked_by),
+                url="#case-appointments",
             )
         )
     for source in case_entry_sources():

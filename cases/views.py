@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import notifications, selectors, services, tracker
 from cases.ages import is_minor_on, minor_label, victim_is_minor
 from cases.forms import (
+    AppointmentForm,
     CallIntakeForm,
     CloseDecisionForm,
     CloseRequestForm,
@@ -31,7 +32,7 @@ from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read
-from cases.registry import flag_notes, home_page_for, overview_panels_for, panels_for
+from cases.registry import flag_notes, home_page_for, intake_panels_for, overview_panels_for, panels_for
 from cases.sms import outbox
 
 PAGE_SIZE = 50
@@ -101,6 +102,8 @@ def intake_detail(request, pk):
             "close_form": IntakeCloseForm(),
             "sms_messages": outbox.sms_messages_for_intake(intake),
             "contacts": selectors.intake_contacts(intake),
+            "appointments": list(intake.appointments.order_by("scheduled_at")),
+            "intake_panels": intake_panels_for(request, intake),
             "minor": minor_label(is_minor_on(intake.victim_birth_date, timezone.localdate())),
         },
     )
@@ -181,6 +184,7 @@ def case_detail(request, pk):
     contacts = list(selectors.case_contacts(case))
     dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
     status_changes = selectors.case_status_changes(case)
+    appointments = selectors.case_appointments(case)
     deadlines = selectors.case_deadlines(case)
     user = request.user
     context = {
@@ -190,6 +194,7 @@ def case_detail(request, pk):
         "is_minor": victim_is_minor(case.victim),
         "intakes": intakes,
         "contacts": contacts,
+        "appointments": appointments,
         "dispatches": dispatches,
         "entries": selectors.case_entries(
             case,
@@ -198,6 +203,7 @@ def case_detail(request, pk):
             contacts=contacts,
             dispatches=dispatches,
             status_changes=status_changes,
+            appointments=appointments,
         ),
         "panels": panels_for(request, case),
         "deadlines": deadlines,
@@ -206,6 +212,7 @@ def case_detail(request, pk):
         "can_dispatch": user.has_perm("cases.dispatch_case"),
         "can_edit": selectors.can_edit_case(user, case),
         "can_contact": user.has_perm("cases.add_contact") and selectors.can_edit_case(user, case),
+        "can_book": user.has_perm("cases.add_serviceappointment") and selectors.can_edit_case(user, case),
         "can_approve": user.has_perm("cases.approve_closing"),
         "can_audit": user.has_perm("cases.view_audit_trail"),
         "can_print": user.has_perm("cases.work_cases") and selectors.may_edit_case(user, case),
@@ -232,6 +239,7 @@ def case_summary_pdf(request, pk):
         contacts=contacts,
         dispatches=dispatches,
         status_changes=selectors.case_status_changes(case),
+        appointments=selectors.case_appointments(case),
     )
     entries.reverse()  # on paper, oldest first
     deadlines = [d for d in selectors.case_deadlines(case) if d.state == Deadline.State.OPEN]
@@ -287,6 +295,64 @@ def intake_contact_new(request, pk):
             messages.success(request, "聯繫紀錄已儲存。")
             return redirect(intake)
     return render(request, "cases/contact_form.html", {"intake": intake, "form": form})
+
+
+@login_required
+@permission_required("cases.add_serviceappointment", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def appointment_new(request, pk):
+    """指引 1-2b: book a service for the victim on the case (the assigned worker or a supervisor)."""
+    case = selectors.case_for_user(request.user, pk, write=True)
+    form = AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.appointment_book(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已預約：{services.appointment_label(appointment)}。")
+            return redirect(case)
+    return render(request, "cases/appointment_form.html", {"case": case, "form": form})
+
+
+@login_required
+@permission_required("cases.add_serviceappointment", raise_exception=True)
+@permission_required("cases.process_intake", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def intake_appointment_new(request, pk):
+    """指引 1-2b: the hotline books a service during the call; it moves to the case when one is opened."""
+    intake = selectors.intake_for_user(request.user, pk)
+    if intake.case_id:
+        return redirect("cases:appointment_new", pk=intake.case_id)
+    form = AppointmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.appointment_book(actor=request.user, intake=intake, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"已預約：{services.appointment_label(appointment)}（開案後列入期限與提醒）。"
+            )
+            return redirect(intake)
+    return render(request, "cases/appointment_form.html", {"intake": intake, "form": form})
+
+
+@login_required
+@permission_required("cases.add_serviceappointment", raise_exception=True)
+@require_POST
+def appointment_status(request, pk):
+    """Mark a booked appointment held or cancelled."""
+    appointment = selectors.appointment_for_user(request.user, pk, write=True)
+    try:
+        services.appointment_set_status(
+            actor=request.user, appointment=appointment, status=request.POST.get("status", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "預約狀態已更新。")
+    return redirect(appointment.case or appointment.intake)
 
 
 @login_required

@@ -75,6 +75,9 @@ RECORD = {
     "cases:timeline": "case",
     "cases:contact_new": "case",
     "cases:summary_pdf": "case",
+    "cases:appointment_new": "case",
+    "cases:intake_appointment_new": "intake",
+    "cases:appointment_status": "appointment",
     "cases:intake_contact_new": "intake",
     "cases:danger_clear": "flagged_case",
     "cases:close_request": "case",
@@ -116,6 +119,13 @@ MATRIX = [
     ("cases:dispatch",         "GET",  LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:dispatch",         "POST", LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:timeline",         "GET",  LOGIN,  403,    403,    403,    403,    403,    200,    403,    403),
+    # Booking a service (指引 1-2b): on the case by those who write on it, from the call by the hotline;
+    # marking a case's appointment held or cancelled (POST only) likewise.
+    ("cases:appointment_new",  "GET",  LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:appointment_new",  "POST", LOGIN,  404,    200,    404,    403,    403,    200,    403,    403),
+    ("cases:intake_appointment_new", "GET", LOGIN, 200, 403,   403,    403,    403,    200,    403,    403),
+    ("cases:intake_appointment_new", "POST", LOGIN, 200, 403,  403,    403,    403,    200,    403,    403),
+    ("cases:appointment_status", "POST", LOGIN, 404,   GO,     404,    403,    403,    GO,     403,    403),
     # The case summary PDF: the assigned worker and supervisors; the hotline reads cases but prints none.
     ("cases:summary_pdf",      "GET",  LOGIN,  403,    200,    404,    403,    403,    200,    403,    403),
     # Contacts, the danger flag, closing (指引 1-3b, 2-1, 7-1a): the assigned worker and supervisors
@@ -185,6 +195,7 @@ MATRIX = [
 # Extra POST fields per URL (callables get the records); everything else posts an empty form.
 POST_DATA = {
     "cases:intake_attach": lambda records: {"case": str(records["case"].pk)},
+    "cases:appointment_status": lambda records: {"status": "held"},
 }
 
 # Each app's own rows (tests/access/<app>.py), in the same shape; their fixtures come via tests/conftest.py.
@@ -217,6 +228,16 @@ def deadline_of_case(case_of_worker):
         source=case_of_worker.intakes.get(),
         title="告訴期間",
         due=dt.date(2030, 1, 31),
+    )
+
+
+@pytest.fixture
+def appointment_of_case(worker, case_of_worker):
+    return services.appointment_book(
+        actor=worker,
+        case=case_of_worker,
+        service="legal",
+        scheduled_at=timezone.now() + dt.timedelta(days=3),
     )
 
 
@@ -355,6 +376,8 @@ def _records(request, name: str) -> dict:
         records["referral"] = request.getfixturevalue("referral_of_police")
     if record == "deadline":
         records["deadline"] = request.getfixturevalue("deadline_of_case")
+    if record == "appointment":
+        records["appointment"] = request.getfixturevalue("appointment_of_case")
     if record in CASE_STATES:
         records[record] = request.getfixturevalue(CASE_STATES[record])
     if record in LEGAL_RECORDS:
@@ -469,7 +492,15 @@ def test_post_only_views_are_the_action_buttons():
     """Guards the 405 test against a table edit that silently drops the GET rows of a GET page."""
     has_get = {name for name, method, *_ in MATRIX if method == "GET"}
     post_only = {name for name, *_ in MATRIX} - has_get
-    assert post_only == {"cases:intake_accept", "cases:intake_attach", "cases:notifications_read"}
+    expected = {
+        "cases:intake_accept",
+        "cases:intake_attach",
+        "cases:notifications_read",
+        "cases:appointment_status",
+    }
+    for rows in APP_ROWS:  # each app names its own action buttons
+        expected |= set(getattr(rows, "POST_ONLY", ()))
+    assert post_only == expected
 
 
 # --- The admin site holds no case content ---------------------------------------------------------

@@ -1,6 +1,6 @@
 """The hub's models, by subject. Other code imports them from here (`from cases.models import Case`)."""
 
-from cases.models.contacts import CaseStatusChange, Contact
+from cases.models.contacts import CaseStatusChange, Contact, ServiceAppointment
 from cases.models.core import Case, CaseNumberCounter, CaseReadLog, Dispatch, Intake, Victim
 from cases.models.sms import SmsMessage, SmsMessageQuerySet, SmsTemplate
 from cases.models.tracker import Deadline, DeadlineReminder, JobLock, Notification
@@ -19,6 +19,7 @@ __all__ = [
     "Notification",
     "SmsMessage",
     "SmsMessageQuerySet",
+    "ServiceAppointment",
     "SmsTemplate",
     "Victim",
 ]

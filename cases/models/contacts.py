@@ -128,3 +128,65 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
+
+
+class ServiceAppointment(models.Model):
+    """預約服務 (指引 1-2b): a service time booked for the victim, from the call or later on the case.
+
+    Booked on an intake it moves to the case the intake becomes: only then is it a tracker deadline and,
+    with the victim's consent, a generic reminder SMS (place code only).
+    """
+
+    class Service(models.TextChoices):
+        LEGAL = "legal", "法律諮詢"
+        POLICE_REPORT = "police_report", "陪同報案"
+        COUNSELLING = "counselling", "心理諮商"
+        EVIDENCE_TEACHING = "evidence_teaching", "保存證據教學（面訪）"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "已預約"
+        HELD = "held", "已完成"
+        CANCELLED = "cancelled", "已取消"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    intake = models.ForeignKey(
+        Intake,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name="受理紀錄",
+    )
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name="案件",
+    )
+    service = models.CharField("服務", max_length=20, choices=Service.choices)
+    scheduled_at = models.DateTimeField("預約時間")
+    place_code = models.CharField("地點代碼（與被害人約定，簡訊只寫代碼）", max_length=10, blank=True)
+    note = EncryptedTextField("備註", blank=True)
+    status = models.CharField("狀態", max_length=10, choices=Status.choices, default=Status.BOOKED)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="預約人員"
+    )
+    created_at = models.DateTimeField("登錄時間", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "預約服務"
+        verbose_name_plural = "預約服務"
+        ordering = ["scheduled_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(intake__isnull=False),
+                name="appointment_has_case_or_intake",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_service_display()} {self.scheduled_at:%Y-%m-%d %H:%M}"

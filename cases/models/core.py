@@ -199,6 +199,12 @@ class Intake(models.Model):
         "立即人身安全危險", max_length=10, choices=Danger.choices, default=Danger.UNKNOWN
     )
     narrative = EncryptedTextField("案情概述")
+    # 指引 1-2c: what the hotline needs to remind the caller of the complaint period (the legal app shows
+    # the date on the intake page; the legal record comes later, with the case).
+    learned_of_images_on = models.DateField("知悉影像日期", null=True, blank=True)
+    offender_known = models.BooleanField("已知悉犯人", null=True, blank=True)
+    knew_offender_on = models.DateField("知悉犯人日期", null=True, blank=True)
+    sms_consent = models.BooleanField("同意以簡訊聯繫", default=False)
     status = models.CharField("處理狀態", max_length=10, choices=Status.choices, default=Status.PENDING)
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="intakes", verbose_name="案件"

@@ -1,6 +1,12 @@
 """Writes of the hub, by subject. Every service takes the acting user, validates before saving and
 records the actor in history (cases.writes)."""
 
+from cases.services.appointments import (
+    appointment_book,
+    appointment_label,
+    appointment_set_status,
+    appointments_move_to_case,
+)
 from cases.services.closing import (
     case_close_decide,
     case_close_request,
@@ -18,6 +24,10 @@ from cases.services.intake import (
 )
 
 __all__ = [
+    "appointment_book",
+    "appointment_label",
+    "appointment_set_status",
+    "appointments_move_to_case",
     "case_clear_danger",
     "case_close_decide",
     "case_close_request",

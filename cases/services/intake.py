@@ -16,6 +16,7 @@ from cases import tracker
 from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Notification, Victim
 from cases.notifications import notify
 from cases.roles import Role, has_role
+from cases.services.appointments import appointments_move_to_case
 from cases.services.contacts import case_flag_danger_from_intake, intake_in_danger
 from cases.sms import outbox
 from cases.writes import model_save
@@ -44,12 +45,27 @@ def intake_record(
     wishes_note: str = "",
     immediate_danger: str = Intake.Danger.UNKNOWN,
     send_resource_sms: bool = False,
+    learned_of_images_on: dt.date | None = None,
+    offender_known: bool | None = None,
+    knew_offender_on: dt.date | None = None,
+    sms_consent: bool = False,
 ) -> Intake:
     """Guideline 1-1/1-2: log a call or a referral form into the intake queue.
 
     send_resource_sms (guideline 1-3): the victim has no wish for services now, so the center's
     generic resource SMS goes to the mobile number given, queued in this same transaction.
+    learned_of_images_on / offender_known / knew_offender_on (guideline 1-2c): what the complaint period
+    runs from, so the hotline can tell the caller the date (the legal app computes it on the intake page).
     """
+    if knew_offender_on and not offender_known:
+        raise ValidationError({"knew_offender_on": "知悉犯人日期只在已知悉犯人時填寫。"})
+    today = timezone.localdate()
+    for field, day in (
+        ("learned_of_images_on", learned_of_images_on),
+        ("knew_offender_on", knew_offender_on),
+    ):
+        if day and day > today:
+            raise ValidationError({field: "日期不能晚於今天。"})
     intake = Intake(
         source=source,
         source_organisation=source_organisation,
@@ -65,6 +81,10 @@ def intake_record(
         wishes_note=wishes_note,
         immediate_danger=immediate_danger,
         narrative=narrative,
+        learned_of_images_on=learned_of_images_on,
+        offender_known=offender_known,
+        knew_offender_on=knew_offender_on if offender_known else None,
+        sms_consent=sms_consent,
         created_by=actor,
     )
     intake.set_victim_phone(victim_phone)
@@ -115,7 +135,9 @@ def _lock_pending(intake: Intake) -> Intake:
 def case_open_from_intake(*, actor, intake: Intake) -> Case:
     """Accept a pending intake as a new case: the victim is created from what the caller told us."""
     intake = _lock_pending(intake)
-    victim = Victim(name=intake.victim_name, birth_date=intake.victim_birth_date)
+    victim = Victim(
+        name=intake.victim_name, birth_date=intake.victim_birth_date, sms_consent=intake.sms_consent
+    )
     victim.set_phone(intake.victim_phone)
     victim.set_national_id(intake.victim_national_id)
     model_save(actor=actor, instance=victim)
@@ -128,6 +150,7 @@ def case_open_from_intake(*, actor, intake: Intake) -> Case:
     model_save(actor=actor, instance=intake, update_fields=["case", "status", "handled_by", "handled_at"])
     if intake_in_danger(intake):
         case_flag_danger_from_intake(actor=actor, case=case, intake=intake)
+    appointments_move_to_case(actor=actor, intake=intake, case=case)
     return case
 
 
@@ -144,6 +167,9 @@ def intake_attach(*, actor, intake: Intake, case: Case) -> Case:
     if intake.victim_national_id and not victim.national_id:
         victim.set_national_id(intake.victim_national_id)
         filled += ["national_id", "national_id_index"]
+    if intake.sms_consent and not victim.sms_consent:  # given on this call; withdrawing is the worker's
+        victim.sms_consent = True
+        filled.append("sms_consent")
     if filled:
         model_save(actor=actor, instance=victim, update_fields=filled)
     intake.case = case
@@ -153,6 +179,7 @@ def intake_attach(*, actor, intake: Intake, case: Case) -> Case:
     model_save(actor=actor, instance=intake, update_fields=["case", "status", "handled_by", "handled_at"])
     if intake_in_danger(intake):
         case_flag_danger_from_intake(actor=actor, case=case, intake=intake)
+    appointments_move_to_case(actor=actor, intake=intake, case=case)
     return case
 
 
