@@ -78,6 +78,7 @@ class CallIntakeForm(VictimIdentifiersMixin):
             self.initial.setdefault("received_at", timezone.now())
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            Fieldset("安全（先問）", "immediate_danger"),
             Fieldset(
                 "來電",
                 Row(Column("received_at"), Column("channel")),
@@ -88,7 +89,7 @@ class CallIntakeForm(VictimIdentifiersMixin):
                 Row(Column("victim_name"), Column("victim_birth_date")),
                 Row(Column("victim_phone"), Column("victim_national_id")),
             ),
-            Fieldset("內容", "immediate_danger", "requests", "narrative"),
+            Fieldset("內容", "requests", "narrative"),
             Fieldset(
                 "告訴期限（指引 1-2c：告訴乃論自知悉犯人起6個月）",
                 "learned_of_images_on",

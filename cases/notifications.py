@@ -59,6 +59,11 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def mark_read_for_case(*, user, case: Case, kinds: Iterable[str]) -> int:
+    """Opening the case settles the notifications that only pointed to it (e.g. 「已派給您承辦」)."""
+    return unread_for(user).filter(case=case, kind__in=list(kinds)).update(read_at=timezone.now())
+
+
 def notify_role_change(*, user, before: set[str], after: set[str], actor) -> None:
     """Tell the supervisors whenever someone's roles change: roles decide who reads victims' files."""
     from django.contrib.auth import get_user_model

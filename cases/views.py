@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -29,13 +32,36 @@ from cases.forms import (
     VictimForm,
 )
 from cases.forms_fields import add_service_errors
-from cases.models import Case, Deadline, Intake
+from cases.models import Case, Deadline, Intake, Notification
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read
 from cases.registry import flag_notes, home_page_for, intake_panels_for, overview_panels_for, panels_for
+from cases.roles import Role
 from cases.sms import outbox
 
 PAGE_SIZE = 50
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in. In development (DEBUG) the page lists the demo accounts with their role and name, so a
+    newcomer knows who `worker` is when dispatching; never with DEBUG off."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:
+            labels = dict(Role.choices)
+            users = (
+                get_user_model()
+                .objects.filter(is_active=True, groups__name__in=labels)
+                .prefetch_related("groups")
+                .order_by("username")
+                .distinct()[:20]
+            )
+            context["demo_accounts"] = [
+                (u.username, "、".join(str(labels[g.name]) for g in u.groups.all() if g.name in labels), u)
+                for u in users
+            ]
+        return context
 
 
 @login_required
@@ -180,6 +206,7 @@ def my_cases(request):
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk)
     log_case_read(user=request.user, case=case, view="案件頁面")
+    notifications.mark_read_for_case(user=request.user, case=case, kinds=[Notification.Kind.DISPATCH])
     intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
     contacts = list(selectors.case_contacts(case))
     dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
@@ -573,5 +600,7 @@ def notification_list(request):
 @require_POST
 def notification_mark_read(request):
     ids = request.POST.getlist("id")
-    notifications.mark_read(user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None)
+    # ASCII digits of a sane length only: "²".isdigit() is True, and 26 digits overflow a bigint.
+    wanted = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18] if ids else None
+    notifications.mark_read(user=request.user, ids=wanted)
     return redirect("cases:notifications")

@@ -8,7 +8,7 @@ admin.site.site_header = "數位性影像案件服務系統 管理"
 
 urlpatterns = [
     path("", case_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", case_views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("referrals/", include("referrals.urls")),
     path("legal/", include("legal.urls")),

@@ -33,12 +33,13 @@ QUERIES = {
     # + counts by state + pending count + workers with caseloads + recent cases + flagged cases
     # + groups (navigation)
     "supervisor: overview": 11,
-    # + groups + the case + read-log insert + deadlines + intakes + contacts + closing steps + appointments
+    # + groups + the case + read-log insert + dispatch notifications marked read + deadlines + intakes
+    # + contacts + closing steps + appointments
     # + dispatches
     # + referral panel + SMS panel
     # + legal panel (offences, their deadlines, consultations, police reports, subsidies, prosecutor
     # directions: 6; tests/legal/test_panel_queries.py)
-    "worker: case detail": 22,
+    "worker: case detail": 23,
     # + groups + count + page of referrals with intake and case joined
     "police: my referrals": 8,
     # + groups (role check) + the permissions of the navigation + overdue, 7-day and 30-day sections
