@@ -26,7 +26,7 @@ from django.utils import timezone
 from cases.choices import CallerRequest, ServiceOffered
 from cases.demo import AGENCIES, STORIES, fictional_mobile, fictional_name, fictional_national_id
 from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Victim
-from cases.privacy import national_id_index, phone_index
+from cases.privacy import name_index, national_id_index, phone_index
 from cases.roles import Role
 from referrals.models import Referral
 
@@ -169,6 +169,7 @@ class Seeder:
             person = self._new_person()
             victim = Victim(
                 name=person[0],
+                name_index=name_index(person[0]),
                 phone=person[1],
                 phone_index=phone_index(person[1]),
                 national_id=person[2],
@@ -280,6 +281,7 @@ class Seeder:
         fields = {
             "received_at": received_at,
             "victim_name": name,
+            "victim_name_index": name_index(name),
             "victim_phone": phone,
             "victim_phone_index": phone_index(phone),
             "victim_national_id": national_id,

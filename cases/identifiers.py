@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def normalise_phone(value: str) -> str:
     """Digits only; +886 9xx becomes 09xx so the same phone always indexes the same."""
@@ -21,3 +23,10 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "***"
     return f"{digits[:4]}***{digits[-3:]}"
+
+
+def normalise_name(value: str) -> str:
+    """A name in any width or spacing: NFKC (full width to half), no spaces or middle dots, case-folded,
+    so 「陳 小 美」 matches 「陳小美」, and 「ＣＨＥＮ　Ｍｅｉ」 matches "chen mei"."""
+    folded = unicodedata.normalize("NFKC", value or "").casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "·・.-_")

@@ -19,7 +19,7 @@ from django.db import models
 from django.dispatch import receiver
 
 from cases.forms_fields import ROCDateField
-from cases.identifiers import normalise_national_id, normalise_phone
+from cases.identifiers import normalise_name, normalise_national_id, normalise_phone
 
 
 class DecryptionError(Exception):
@@ -205,3 +205,7 @@ def phone_index(phone: str) -> str:
 
 def national_id_index(national_id: str) -> str:
     return blind_index("national_id", normalise_national_id(national_id or ""))
+
+
+def name_index(name: str) -> str:
+    return blind_index("name", normalise_name(name or ""))

@@ -253,6 +253,27 @@ def flag_notes(cases) -> dict:
     return {case_id: "；".join(texts) for case_id, texts in notes.items()}
 
 
+# --- search ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    label: str  # what the user sees: 「轉介表 115.11.20 大安分局（家防中心已收件，處理中）」
+    url: str
+
+
+_search_sources: list[Callable] = []
+
+
+def register_search_source(source: Callable) -> None:
+    """source(user, term: cases.search.Term) -> [SearchHit], already scoped to what the user may open."""
+    _search_sources.append(source)
+
+
+def search_sources() -> list[Callable]:
+    return list(_search_sources)
+
+
 # --- demo data -------------------------------------------------------------------------------------
 
 _demo_sources: list[tuple[int, Callable]] = []

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/decide/", views.close_decide, name="close_decide"),
     path("cases/<uuid:pk>/reopen/", views.case_reopen, name="reopen"),
     path("overview/", views.overview, name="overview"),
+    path("search/", views.search, name="search"),
     path("deadlines/", views.deadline_dashboard, name="deadlines"),
     path("deadlines/<uuid:pk>/close/", views.deadline_close, name="deadline_close"),
     path("notifications/", views.notification_list, name="notifications"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import notifications, selectors, services, tracker
+from cases import search as case_search
 from cases.ages import is_minor_on, minor_label, victim_is_minor
 from cases.forms import (
     AppointmentForm,
@@ -62,6 +63,16 @@ class SignInView(auth_views.LoginView):
                 for u in users
             ]
         return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request):
+    """The navigation's search box. POST only carries a term: it never appears in a URL or a log."""
+    result = None
+    if request.method == "POST":
+        result = case_search.search(request.user, request.POST.get("q", "")[:100])
+    return render(request, "cases/search.html", {"result": result})
 
 
 @login_required

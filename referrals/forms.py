@@ -6,7 +6,7 @@ from django import forms
 
 from cases.forms import VictimIdentifiersMixin
 from cases.models import Intake
-from referrals.models import Referral
+from referrals.models import Referral, normalise_police_case_number
 
 
 class ReferralForm(VictimIdentifiersMixin):
@@ -16,8 +16,11 @@ class ReferralForm(VictimIdentifiersMixin):
     contact_person = forms.CharField(label="承辦人", max_length=50)
     contact_phone = forms.CharField(label="承辦人聯絡電話", max_length=30)
     report_taken = forms.BooleanField(label="已受理報案", required=False)
+    police_case_number = forms.CharField(
+        label="警方案號（報案三聯單號等，選填）", max_length=40, required=False
+    )
     police_asked_about_social_worker = forms.BooleanField(
-        label="已主動詢問被害人是否需要轉介社工（指引 1-2）", required=False
+        label="已主動詢問被害人是否需要轉介社工（指引 1-B）", required=False
     )
     victim_wants_social_worker = forms.ChoiceField(
         label="被害人轉介社工意願", choices=Referral.VictimWantsSocialWorker.choices
@@ -46,7 +49,7 @@ class ReferralForm(VictimIdentifiersMixin):
             ),
             Fieldset(
                 "轉介內容",
-                "report_taken",
+                Row(Column("report_taken"), Column("police_case_number")),
                 "police_asked_about_social_worker",
                 "victim_wants_social_worker",
                 "immediate_danger",
@@ -54,6 +57,9 @@ class ReferralForm(VictimIdentifiersMixin):
             ),
             Submit("submit", "送出轉介表"),
         )
+
+    def clean_police_case_number(self) -> str:
+        return normalise_police_case_number(self.cleaned_data.get("police_case_number", ""))
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,8 @@
-"""Guideline 1-1 and 1-2 (police): the referral form (轉介表) that comes with an intake."""
+"""Guideline 1-1 and 1-B (police): the referral form (轉介表) that comes with an intake."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 
 from django.conf import settings
@@ -11,6 +12,11 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, Intake
+
+
+def normalise_police_case_number(value: str) -> str:
+    """As typed from a receipt: full-width to half-width, no spaces, upper case."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
 class Referral(models.Model):
@@ -44,6 +50,10 @@ class Referral(models.Model):
         default=VictimWantsSocialWorker.UNDECIDED,
     )
     report_taken = models.BooleanField("已受理報案", default=False)
+    # The police's own case number (e.g. the report receipt number), so staff can find the case from it.
+    police_case_number = models.CharField(
+        "警方案號（報案三聯單號等）", max_length=40, blank=True, db_index=True
+    )
     submitted_at = models.DateTimeField("轉介時間", default=timezone.now)
     history = HistoricalRecords()
 

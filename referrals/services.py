@@ -7,7 +7,7 @@ from django.db import transaction
 from cases.models import Intake
 from cases.services import intake_record
 from cases.writes import model_save
-from referrals.models import Referral
+from referrals.models import Referral, normalise_police_case_number
 
 
 @transaction.atomic
@@ -25,6 +25,7 @@ def referral_submit(
     police_asked_about_social_worker: bool = False,
     victim_wants_social_worker: str = Referral.VictimWantsSocialWorker.UNDECIDED,
     report_taken: bool = False,
+    police_case_number: str = "",
     immediate_danger: str = Intake.Danger.UNKNOWN,
     submitted_by_referrer: bool = True,
 ) -> Referral:
@@ -53,6 +54,7 @@ def referral_submit(
         police_asked_about_social_worker=police_asked_about_social_worker,
         victim_wants_social_worker=victim_wants_social_worker,
         report_taken=report_taken,
+        police_case_number=normalise_police_case_number(police_case_number),
     )
     model_save(actor=actor, instance=referral)
     return referral

@@ -113,6 +113,9 @@ MATRIX = [
     ("cases:intake_close",     "GET",  LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:intake_close",     "POST", LOGIN,  200,    403,    403,    403,    403,    200,    403,    403),
     ("cases:my_cases",         "GET",  LOGIN,  200,    200,    200,    403,    403,    200,    403,    403),
+    # The search box: every signed-in user; each finds only what their role may open.
+    ("cases:search",           "GET",  LOGIN,  200,    200,    200,    200,    200,    200,    200,    200),
+    ("cases:search",           "POST", LOGIN,  200,    200,    200,    200,    200,    200,    200,    200),
     ("cases:detail",           "GET",  LOGIN,  200,    200,    404,    404,    404,    200,    404,    404),
     ("cases:victim_edit",      "GET",  LOGIN,  404,    200,    404,    404,    404,    200,    404,    404),
     ("cases:victim_edit",      "POST", LOGIN,  404,    200,    404,    404,    404,    200,    404,    404),

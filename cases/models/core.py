@@ -15,6 +15,7 @@ from cases.privacy import (
     EncryptedCharField,
     EncryptedDateField,
     EncryptedTextField,
+    name_index,
     national_id_index,
     phone_index,
 )
@@ -25,6 +26,7 @@ class Victim(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = EncryptedCharField("姓名", max_length=100)
+    name_index = models.CharField("姓名比對碼", max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedCharField("手機號碼", max_length=30, blank=True)
     phone_index = models.CharField("手機比對碼", max_length=64, blank=True, db_index=True, editable=False)
     national_id = EncryptedCharField("身分證字號", max_length=10, blank=True)
@@ -45,6 +47,10 @@ class Victim(models.Model):
         return f"被害人 {str(self.pk)[:8]}"
 
     # A value and its blind index are always set together, so matching never drifts from what is stored.
+    def set_name(self, value: str) -> None:
+        self.name = (value or "").strip()
+        self.name_index = name_index(self.name)
+
     def set_phone(self, value: str) -> None:
         self.phone = (value or "").strip()
         self.phone_index = phone_index(self.phone)
@@ -180,6 +186,9 @@ class Intake(models.Model):
     )
     caller_name = EncryptedCharField("來電者姓名", max_length=100, blank=True)
     victim_name = EncryptedCharField("被害人姓名", max_length=100)
+    victim_name_index = models.CharField(
+        "姓名比對碼", max_length=64, blank=True, db_index=True, editable=False
+    )
     victim_phone = EncryptedCharField("被害人手機", max_length=30, blank=True)
     victim_phone_index = models.CharField(
         "手機比對碼", max_length=64, blank=True, db_index=True, editable=False
@@ -237,6 +246,10 @@ class Intake(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:intake_detail", args=[self.pk])
+
+    def set_victim_name(self, value: str) -> None:
+        self.victim_name = (value or "").strip()
+        self.victim_name_index = name_index(self.victim_name)
 
     def set_victim_phone(self, value: str) -> None:
         self.victim_phone = (value or "").strip()

@@ -73,7 +73,6 @@ def intake_record(
         channel=channel,
         caller_relation=caller_relation,
         caller_name=caller_name,
-        victim_name=victim_name.strip(),
         victim_birth_date=victim_birth_date,
         requests=list(requests or []),
         services_offered=list(services_offered or []),
@@ -87,6 +86,7 @@ def intake_record(
         sms_consent=sms_consent,
         created_by=actor,
     )
+    intake.set_victim_name(victim_name)
     intake.set_victim_phone(victim_phone)
     intake.set_victim_national_id(victim_national_id)
     model_save(actor=actor, instance=intake)
@@ -135,9 +135,8 @@ def _lock_pending(intake: Intake) -> Intake:
 def case_open_from_intake(*, actor, intake: Intake) -> Case:
     """Accept a pending intake as a new case: the victim is created from what the caller told us."""
     intake = _lock_pending(intake)
-    victim = Victim(
-        name=intake.victim_name, birth_date=intake.victim_birth_date, sms_consent=intake.sms_consent
-    )
+    victim = Victim(birth_date=intake.victim_birth_date, sms_consent=intake.sms_consent)
+    victim.set_name(intake.victim_name)
     victim.set_phone(intake.victim_phone)
     victim.set_national_id(intake.victim_national_id)
     model_save(actor=actor, instance=victim)
@@ -247,7 +246,7 @@ def victim_update(
     sms_consent: bool = False,
 ) -> Victim:
     """Correct or complete the victim's details; the match indexes follow the new values."""
-    victim.name = name.strip()
+    victim.set_name(name)
     victim.set_phone(phone)
     victim.set_national_id(national_id)
     victim.address = address.strip()
@@ -258,6 +257,7 @@ def victim_update(
         instance=victim,
         update_fields=[
             "name",
+            "name_index",
             "phone",
             "phone_index",
             "national_id",

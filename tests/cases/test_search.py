@@ -1,0 +1,111 @@
+"""The search box: exact matches through blind indexes, scoped by role as the lists are, every case
+shown a logged read, the term never in a URL or stored."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cases.models import CaseReadLog
+from cases.search import classify
+from tests.factories import make_case, make_intake, make_referral
+
+pytestmark = pytest.mark.django_db
+
+
+class TestClassify:
+    @pytest.mark.parametrize(
+        ("raw", "kind", "value"),
+        [
+            ("115-000042", "case_number", "115-000042"),
+            ("115-42", "case_number", "115-000042"),
+            ("１１５－４２", "case_number", "115-000042"),  # full-width from an input method
+            ("0912-345-678", "mobile", "0912345678"),
+            ("０９１２３４５６７８", "mobile", "0912345678"),
+            ("a123456789", "national_id", "A123456789"),
+            ("陳 小美", "name", "陳 小美"),
+            ("陳", "too_short", ""),
+            ("", "too_short", ""),
+        ],
+    )
+    def test_what_a_typed_term_is(self, raw, kind, value):
+        term = classify(raw)
+        assert (term.kind, term.value) == (kind, value)
+
+
+def search(client, term):
+    return client.post(reverse("cases:search"), {"q": term})
+
+
+class TestScope:
+    def test_a_worker_finds_their_case_by_phone_name_id_and_number(self, client, hotline, worker):
+        case = make_case(actor=hotline, worker=worker, victim_name="范姜若蘅", victim_phone="0933271846")
+        client.force_login(worker)
+        for term in ("0933-271-846", "范姜 若蘅", case.victim.national_id.lower(), case.number):
+            response = search(client, term)
+            assert [c.pk for c in response.context["result"].cases] == [case.pk], term
+
+    def test_a_worker_does_not_find_another_workers_case(self, client, hotline, worker, worker2):
+        make_case(actor=hotline, worker=worker2, victim_name="司徒晴嵐")
+        client.force_login(worker)
+        response = search(client, "司徒晴嵐")
+        assert response.context["result"].empty
+        assert "查無您可檢視的案件" in response.content.decode()
+
+    def test_the_hotline_finds_a_returning_victim_and_the_waiting_call(self, client, hotline, worker):
+        case = make_case(actor=hotline, worker=worker, victim_name="上官映雪", victim_phone="0955123456")
+        waiting = make_intake(actor=hotline, victim_name="上官映雪", victim_phone="0955123456")
+        client.force_login(hotline)
+        result = search(client, "0955123456").context["result"]
+        assert [c.pk for c in result.cases] == [case.pk]
+        assert [i.pk for i in result.intakes] == [waiting.pk]
+
+    def test_the_police_find_only_their_own_referrals(self, client, police, police2, hotline):
+        mine = make_referral(police=police, victim_name="歐陽靜瑤", police_case_number="ＡＢ１２３")
+        make_referral(police=police2, victim_name="歐陽靜瑤")
+        client.force_login(police)
+        result = search(client, "歐陽靜瑤").context["result"]
+        assert result.cases == [] and result.intakes == []
+        assert [h.url for h in result.hits] == [mine.get_absolute_url()]
+        assert [h.url for h in search(client, "ab 123").context["result"].hits] == [mine.get_absolute_url()]
+
+    def test_staff_find_a_case_by_the_police_case_number(self, client, police, hotline):
+        referral = make_referral(police=police, police_case_number="1130012345")
+        client.force_login(hotline)
+        hits = search(client, "1130012345").context["result"].hits
+        assert [h.url for h in hits] == [referral.get_absolute_url()]
+
+
+class TestPrivacy:
+    def test_each_case_shown_is_a_logged_read_in_one_insert(
+        self, client, hotline, worker, django_assert_num_queries
+    ):
+        first = make_case(actor=hotline, worker=worker, victim_name="鍾離雪霏", victim_phone="0912000001")
+        second = make_case(actor=hotline, worker=worker, victim_name="鍾離雪霏", victim_phone="0912000002")
+        client.force_login(worker)
+        search(client, "鍾離雪霏")
+        logged = set(CaseReadLog.objects.filter(view="搜尋結果").values_list("case_id", flat=True))
+        assert logged == {first.pk, second.pk}
+
+    def test_the_term_is_posted_not_put_in_a_url_and_not_stored(self, client, hotline, worker):
+        make_case(actor=hotline, worker=worker, victim_name="鍾離雪霏")
+        client.force_login(worker)
+        response = search(client, "鍾離雪霏")
+        assert response.status_code == 200
+        assert client.get(reverse("cases:search") + "?q=鍾離雪霏").context["result"] is None
+        html = client.get(reverse("cases:my_cases")).content.decode()
+        assert 'method="post" action="/search/"' in html
+
+    def test_the_query_count_does_not_grow_with_matches(
+        self, client, hotline, worker, django_assert_num_queries
+    ):
+        for i in range(3):
+            make_case(actor=hotline, worker=worker, victim_name="公孫明月", victim_phone=f"091200000{i}")
+        client.force_login(worker)
+        search(client, "公孫明月")
+        with django_assert_num_queries(8) as small:
+            search(client, "公孫明月")
+        for i in range(3, 9):
+            make_case(actor=hotline, worker=worker, victim_name="公孫明月", victim_phone=f"091200000{i}")
+        with django_assert_num_queries(len(small.captured_queries)):
+            assert len(search(client, "公孫明月").context["result"].cases) == 9
