@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.rocdate import format_roc, parse_date
+from cases.rocdate import ImpossibleDate, format_roc, parse_date, parse_time
 from cases.validators import validate_national_id, validate_tw_mobile
 
 
@@ -17,7 +17,7 @@ class ROCDateInput(forms.TextInput):
     """Shows the ROC form (112.10.18); typed ISO dates are accepted too."""
 
     def __init__(self, attrs=None):
-        base = {"placeholder": "例：112.10.18 或 2023-10-18", "inputmode": "numeric", "autocomplete": "off"}
+        base = {"placeholder": "例：115.11.30 或 1151130", "inputmode": "numeric", "autocomplete": "off"}
         base.update(attrs or {})
         super().__init__(base)
 
@@ -30,7 +30,10 @@ class ROCDateInput(forms.TextInput):
 class ROCDateField(forms.DateField):
     widget = ROCDateInput
     default_error_messages = {
-        "invalid": _("日期格式不正確，請輸入民國日期（例：112.10.18）或西元日期（例：2023-10-18）。"),
+        "invalid": _(
+            "日期格式不正確，請輸入民國日期（例：112.10.18、112/10/18、1121018）或西元日期（例：2023-10-18）。"
+        ),
+        "impossible": _("%(date)s 不存在，請再核對一次。"),
     }
 
     def to_python(self, value):
@@ -42,11 +45,31 @@ class ROCDateField(forms.DateField):
             return value
         try:
             return parse_date(str(value))
+        except ImpossibleDate as exc:
+            raise forms.ValidationError(
+                self.error_messages["impossible"], code="impossible", params={"date": exc.text}
+            ) from None
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def strptime(self, value, format):  # pragma: no cover - to_python handles all parsing
         return parse_date(value)
+
+
+class LenientTimeField(forms.TimeField):
+    """09:30, 9:30, 0930, 930, 9點30分, full-width digits."""
+
+    default_error_messages = {"invalid": _("時間格式不正確，請輸入 24 小時制，例如 21:35 或 2135。")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.time):
+            return value
+        try:
+            return parse_time(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class ROCDateTimeField(forms.SplitDateTimeField):
@@ -57,10 +80,10 @@ class ROCDateTimeField(forms.SplitDateTimeField):
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "error_messages",
-            {"invalid_time": _("時間格式不正確，請輸入 24 小時制，例如 21:35。")},
+            {"invalid_time": _("時間格式不正確，請輸入 24 小時制，例如 21:35 或 2135。")},
         )
         super().__init__(**kwargs)
-        self.fields = (ROCDateField(), forms.TimeField(input_formats=["%H:%M", "%H:%M:%S"]))
+        self.fields = (ROCDateField(), LenientTimeField())
         # Side by side, each with its own accessible name (the field label covers the pair).
         inline = "d-inline-block w-auto me-2"
         self.widget = forms.MultiWidget(

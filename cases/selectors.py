@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -85,10 +86,13 @@ def referred_cases_for_user(user) -> QuerySet[Case]:
 
 
 def intake_queue() -> QuerySet[Intake]:
+    """Waiting intakes, immediate danger first, then the longest-waiting (the queue is short)."""
+    danger_first = CaseWhen(When(immediate_danger=Intake.Danger.YES, then=Value(0)), default=Value(1))
     return (
         Intake.objects.filter(status=Intake.Status.PENDING)
         .select_related("created_by")
-        .order_by("received_at")
+        .annotate(danger_rank=danger_first)
+        .order_by("danger_rank", "received_at")
     )
 
 
@@ -411,3 +415,44 @@ def flagged_cases(user) -> QuerySet[Case]:
         .select_related("victim")
         .order_by("danger_since")
     )
+
+
+# --- the case lists: what needs doing next (issue: everyday use) ------------------------------------
+
+CASE_LIST_SORTS = {
+    # key: (label, ordering)
+    "danger": ("立即危險", [F("danger_since").asc(nulls_last=True), "-opened_at"]),
+    "next_due": ("下一個期限", [F("next_due").asc(nulls_last=True), "-opened_at"]),
+    "last_contact": ("最後聯繫", [F("last_contact_at").asc(nulls_first=True), "-opened_at"]),
+    "dispatched": ("派案日", [F("dispatched_at").desc(nulls_last=True), "-opened_at"]),
+    "opened": ("開案日（新到舊）", ["-opened_at"]),
+    "worker": ("承辦社工", ["assigned_worker__last_name", "assigned_worker__first_name", "-opened_at"]),
+}
+
+
+def case_list_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case with its next open deadline (due and kind), last contact and latest dispatch, as
+    subqueries of the one list query, so the page's query count does not grow with its rows."""
+    open_deadlines = Deadline.objects.filter(case=OuterRef("pk"), state=Deadline.State.OPEN).order_by(
+        "due_at"
+    )
+    contacts = Contact.objects.filter(Q(case=OuterRef("pk")) | Q(intake__case=OuterRef("pk"))).order_by(
+        "-contacted_at"
+    )
+    dispatches = Dispatch.objects.filter(case=OuterRef("pk")).order_by("-dispatched_at")
+    return qs.select_related("victim", "assigned_worker").annotate(
+        next_due=Subquery(open_deadlines.values("due_at")[:1]),
+        next_kind=Subquery(open_deadlines.values("kind")[:1]),
+        last_contact_at=Subquery(contacts.values("contacted_at")[:1]),
+        dispatched_at=Subquery(dispatches.values("dispatched_at")[:1]),
+    )
+
+
+def filter_case_list(qs: QuerySet[Case], *, status: str = "", worker_id: str = "", flagged: bool = False):
+    if status in Case.Status.values:
+        qs = qs.filter(status=status)
+    if worker_id.isascii() and worker_id.isdigit() and len(worker_id) < 12:
+        qs = qs.filter(assigned_worker_id=int(worker_id))
+    if flagged:
+        qs = qs.filter(danger_since__isnull=False)
+    return qs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -199,17 +200,37 @@ def intake_close(request, pk):
 @permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def my_cases(request):
-    """Worker: my cases. Hotline and supervisors: the unit's cases, filterable by state."""
-    qs = selectors.cases_for_user(request.user).select_related("victim")
+    """Worker: my cases. Hotline and supervisors: the unit's cases. Each row says what needs doing next
+    (danger, next deadline, last contact); filter by state, worker and flag; sort by each column."""
     status = request.GET.get("status", "")
-    if status in Case.Status.values:
-        qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-opened_at"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/case_list.html",
-        {"page": page, "status": status, "statuses": Case.Status.choices},
+    worker = request.GET.get("worker", "")
+    flagged = request.GET.get("flag") == "1"
+    sort = request.GET.get("sort", "")
+    if sort not in selectors.CASE_LIST_SORTS:
+        sort = "danger"
+    qs = selectors.filter_case_list(
+        selectors.cases_for_user(request.user), status=status, worker_id=worker, flagged=flagged
     )
+    rows = selectors.case_list_rows(qs).order_by(*selectors.CASE_LIST_SORTS[sort][1])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {
+        k: v for k, v in (("status", status), ("worker", worker), ("flag", "1" if flagged else "")) if v
+    }
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": Case.Status.choices,
+        "worker": worker,
+        "workers": selectors.social_workers() if request.user.has_perm("cases.view_all_cases") else None,
+        "flagged": flagged,
+        "sort": sort,
+        "sorts": [(key, label) for key, (label, _) in selectors.CASE_LIST_SORTS.items()],
+        "query": urlencode(filters),
+        "sort_query": urlencode({**filters, "sort": sort}),
+        "kind_labels": dict(Deadline.Kind.choices),
+        "now": timezone.now(),
+    }
+    return render(request, "cases/case_list.html", context)
 
 
 @login_required

@@ -51,3 +51,23 @@ def person(user, empty="—"):
     if user is None:
         return empty
     return staff_name(user)
+
+
+@register.filter
+def days_ago(value) -> int:
+    """Whole days from a moment (or a date) to today, Asia/Taipei."""
+    if not value:
+        return 0
+    day = timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+    return (timezone.localdate() - day).days
+
+
+@register.filter
+def days_from_today(value) -> int:
+    """Whole days from today to a moment or date; negative when it has passed."""
+    return -days_ago(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key) if mapping else key

@@ -31,7 +31,7 @@ def _open_call_form(page):
     page.get_by_role("link", name="登錄來電", exact=True).click()
     expect(page.get_by_role("heading", name="登錄專線來電")).to_be_visible()
     received = page.get_by_role("group", name="來電時間")
-    return received.get_by_placeholder("例：112.10.18"), received.get_by_placeholder("HH:MM")
+    return received.get_by_placeholder("例：115.11.30"), received.get_by_placeholder("HH:MM")
 
 
 def test_call_becomes_case_worker_reads_it_police_see_only_status(

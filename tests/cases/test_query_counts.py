@@ -25,9 +25,11 @@ N = 4
 # group permissions (or the user's groups, for pages gated by role), and ends with the unread
 # notification count of the navigation bar.
 QUERIES = {
-    # + groups (role check) + count + page of cases with victim and worker joined
+    # + groups (role check) + count + page of cases with victim and worker joined, and the next deadline,
+    # last contact and latest dispatch as subqueries of the same query
     "worker: my cases": 8,
-    "supervisor: all cases": 8,
+    # + the workers of the filter (with their caseloads)
+    "supervisor: all cases": 9,
     # + count + page of intakes + ONE victim lookup for all match flags + groups (navigation)
     "hotline: intake queue": 9,
     # + counts by state + pending count + workers with caseloads + recent cases + flagged cases

@@ -94,7 +94,7 @@ class TestIntakeNewCall:
         [
             ("victim_phone", "0212345678", "請輸入臺灣手機號碼：09 開頭共 10 碼"),
             ("victim_national_id", "A123456788", "身分證字號檢查碼不符，請再核對一次。"),
-            ("victim_birth_date", "112.13.40", "日期格式不正確，請輸入民國日期（例：112.10.18）"),
+            ("victim_birth_date", "112.13.40", "112.13.40 不存在，請再核對一次。"),
         ],
     )
     def test_an_error_redisplays_the_form_in_chinese_with_everything_typed(
@@ -425,3 +425,81 @@ class TestOverview:
         assert loads == {worker.pk: 2, worker2.pk: 0}
         html = response.content.decode()
         assert any(person(worker) in row and ">2<" in row for row in table_rows(html))
+
+
+class TestCaseListSaysWhatToDoNext:
+    """The worker's list: danger, next deadline, last contact, dispatch; filters and sorts; empty states."""
+
+    url = reverse("cases:my_cases")
+
+    def test_each_row_shows_the_next_deadline_last_contact_and_flag(self, client, hotline, worker):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from cases import tracker
+        from cases.models import Deadline
+
+        case = make_case(actor=hotline, worker=worker)
+        services.contact_record(
+            actor=worker,
+            case=case,
+            contacted_at=timezone.now() - dt.timedelta(days=2),
+            mode="phone",
+            result="reached",
+            immediate_danger="yes",
+        )
+        tracker.deadline_open(
+            case=case,
+            kind=Deadline.Kind.COMPLAINT,
+            source=case.intakes.get(),
+            title="告訴期間",
+            due=timezone.localdate() + dt.timedelta(days=5),
+        )
+        client.force_login(worker)
+        row = client.get(self.url).context["page"].object_list[0]
+        assert row.next_kind == Deadline.Kind.COMPLAINT and row.in_danger
+        assert timezone.localtime(row.last_contact_at).date() == timezone.localdate() - dt.timedelta(days=2)
+        html = client.get(self.url).content.decode()
+        assert "告訴期間（6個月）" in html and "剩 5 天" in html and "2 天前" in html and "有立即危險" in html
+
+    def test_filter_by_flag_and_sort_by_next_deadline(self, client, hotline, worker):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        calm = make_case(actor=hotline, worker=worker)
+        flagged = make_case(actor=hotline, worker=worker)
+        services.contact_record(
+            actor=worker,
+            case=flagged,
+            contacted_at=timezone.now() - dt.timedelta(hours=1),
+            mode="phone",
+            result="reached",
+            immediate_danger="yes",
+        )
+        client.force_login(worker)
+        listed = client.get(self.url, {"flag": "1"}).context["page"].object_list
+        assert [c.pk for c in listed] == [flagged.pk]
+        by_danger = [c.pk for c in client.get(self.url).context["page"].object_list]
+        assert by_danger == [flagged.pk, calm.pk]  # the default sort puts danger first
+
+    def test_friendly_empty_states(self, client, worker):
+        client.force_login(worker)
+        assert "目前沒有派給您的案件" in client.get(self.url).content.decode()
+        assert "沒有符合篩選條件的案件" in client.get(self.url, {"flag": "1"}).content.decode()
+
+    def test_a_strange_sort_or_worker_is_ignored(self, client, supervisor):
+        client.force_login(supervisor)
+        assert client.get(self.url, {"sort": "victim__name", "worker": "²"}).status_code == 200
+
+
+def test_the_intake_queue_puts_immediate_danger_first_and_shows_the_wait(client, hotline):
+    from django.utils import timezone
+
+    older = make_intake(actor=hotline, received_at=timezone.now() - dt.timedelta(hours=5))
+    danger = make_intake(actor=hotline, immediate_danger=Intake.Danger.YES)
+    client.force_login(hotline)
+    response = client.get(reverse("cases:intake_queue"))
+    assert [i.pk for i, _ in response.context["rows"]] == [danger.pk, older.pk]
+    assert "5小時" in response.content.decode().replace("\xa0", "")
