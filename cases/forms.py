@@ -14,7 +14,7 @@ from cases.forms_fields import (
     ROCDateTimeField,
     TaiwanMobileField,
 )
-from cases.models import CaseStatusChange, Contact, Intake, ServiceAppointment
+from cases.models import CaseStatusChange, Contact, Deadline, Intake, ServiceAppointment
 from cases.people import staff_name
 
 
@@ -350,3 +350,51 @@ class AppointmentForm(forms.Form):
         self.helper.layout = Layout(
             Row(Column("service"), Column("scheduled_at")), "place_code", "note", Submit("submit", "預約")
         )
+
+
+class DeadlineFilterForm(forms.Form):
+    """The deadline dashboard's filters (GET). A bad value is named on the form and that filter is left
+    out, so the page still lists what it can."""
+
+    kind = forms.ChoiceField(label="類別", choices=[("", "全部類別")] + Deadline.Kind.choices, required=False)
+    owner = forms.ModelChoiceField(label="負責人", queryset=None, required=False, empty_label="全部")
+    case = forms.CharField(label="案號", max_length=20, required=False)
+    due_from = ROCDateField(label="到期日起", required=False)
+    due_to = ROCDateField(label="到期日迄", required=False)
+    week_of = ROCDateField(label="週次（任一天）", required=False)
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].widget.attrs["class"] = "form-select"
+        if owners is not None:
+            self.fields["owner"].widget.attrs["class"] = "form-select"
+        if owners is None:
+            del self.fields["owner"]
+        else:
+            self.fields["owner"].queryset = owners
+            self.fields["owner"].label_from_instance = staff_name
+            self.fields["owner"].error_messages["invalid_choice"] = "請從清單選擇負責人。"
+
+    def cleaned_filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        filters = {
+            "kind": data.get("kind") or "",
+            "case_number": (data.get("case") or "").strip(),
+            "due_from": data.get("due_from"),
+            "due_to": data.get("due_to"),
+            "week_of": data.get("week_of"),
+        }
+        if data.get("owner") is not None:
+            filters["owner_id"] = data["owner"].pk
+        return filters
+
+    def query_string(self) -> str:
+        from urllib.parse import urlencode
+
+        if not self.is_bound:
+            return ""
+        keep = ("kind", "owner", "case", "due_from", "due_to")
+        return urlencode({k: self.data[k] for k in keep if self.data.get(k) and k not in self.errors})

@@ -456,3 +456,47 @@ def filter_case_list(qs: QuerySet[Case], *, status: str = "", worker_id: str = "
     if flagged:
         qs = qs.filter(danger_since__isnull=False)
     return qs
+
+
+# --- the deadline dashboard: every open deadline, filterable, paginated, and a week agenda ----------
+
+
+def deadline_summary(user, *, today: dt.date | None = None) -> dict[str, int]:
+    """Counts of the user's open deadlines: overdue, due within 7 days, within 30 days (one query)."""
+    today = today or timezone.localdate()
+    before_today = end_of_day(today - dt.timedelta(days=1))
+    week = end_of_day(today + dt.timedelta(days=7))
+    month = end_of_day(today + dt.timedelta(days=30))
+    return (
+        deadlines_for_user(user)
+        .filter(state=Deadline.State.OPEN)
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_at__lte=before_today)),
+            week=Count("pk", filter=Q(due_at__gt=before_today, due_at__lte=week)),
+            month=Count("pk", filter=Q(due_at__gt=before_today, due_at__lte=month)),
+        )
+    )
+
+
+def deadline_list(
+    user,
+    *,
+    kind: str = "",
+    owner_id: int | None = None,
+    case_number: str = "",
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+) -> QuerySet[Deadline]:
+    """Open deadlines in the user's scope, earliest first, with the dashboard's filters."""
+    qs = deadlines_for_user(user).filter(state=Deadline.State.OPEN)
+    if kind in Deadline.Kind.values:
+        qs = qs.filter(kind=kind)
+    if owner_id is not None:
+        qs = qs.filter(owner_id=owner_id)
+    if case_number:
+        qs = qs.filter(case__number=case_number)
+    if due_from is not None:
+        qs = qs.filter(due_at__gt=end_of_day(due_from - dt.timedelta(days=1)))
+    if due_to is not None:
+        qs = qs.filter(due_at__lte=end_of_day(due_to))
+    return qs.order_by("due_at")

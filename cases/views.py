@@ -28,6 +28,7 @@ from cases.forms import (
     ContactForm,
     DangerClearForm,
     DeadlineCloseForm,
+    DeadlineFilterForm,
     DispatchForm,
     IntakeCloseForm,
     ReopenForm,
@@ -571,35 +572,46 @@ def overview(request):
 
 # --- deadlines and notifications ---------------------------------------------------------------
 
-DASHBOARD_ROWS = 100  # per section; the earliest due first, which is what needs acting on
-
 
 @login_required
 @permission_required("cases.view_deadline", raise_exception=True)
 @require_GET
 def deadline_dashboard(request):
-    """Worker: my deadlines. Supervisor: the unit's. Overdue, due within 7 and within 30 days."""
-    kind = request.GET.get("kind", "")
-    if kind not in Deadline.Kind.values:
-        kind = ""
+    """Worker: my deadlines. Supervisor: the unit's. Counts at the top; every open deadline below, filtered
+    and paginated (nothing silently cut), or the week's agenda day by day."""
     user = request.user
-    week = selectors.deadlines_due(user=user, within_days=7, kind=kind)
-    after_week = tracker.end_of_day(timezone.localdate() + dt.timedelta(days=7))
-    month = selectors.deadlines_due(user=user, within_days=30, kind=kind).filter(due_at__gt=after_week)
-    sections = [
-        (
-            "overdue",
-            "已逾期",
-            list(selectors.deadlines_due(user=user, within_days=None, kind=kind)[:DASHBOARD_ROWS]),
-        ),
-        ("7", "7 天內到期", list(week[:DASHBOARD_ROWS])),
-        ("30", "30 天內到期", list(month[:DASHBOARD_ROWS])),
-    ]
-    return render(
-        request,
-        "cases/deadline_dashboard.html",
-        {"sections": sections, "kind": kind, "kinds": Deadline.Kind.choices, "row_limit": DASHBOARD_ROWS},
+    form = DeadlineFilterForm(
+        request.GET or None,
+        owners=selectors.social_workers() if user.has_perm("cases.view_unit_overview") else None,
     )
+    filters = form.cleaned_filters()
+    context = {"form": form, "summary": selectors.deadline_summary(user), "view": "list"}
+    if request.GET.get("view") == "week":
+        start = filters.pop("week_of", None) or timezone.localdate()
+        monday = start - dt.timedelta(days=start.weekday())
+        sunday = monday + dt.timedelta(days=6)
+        rows = list(
+            selectors.deadline_list(user, **{**filters, "due_from": monday, "due_to": sunday}).select_related(
+                "case", "owner"
+            )
+        )
+        days = [(monday + dt.timedelta(days=i), []) for i in range(7)]
+        for deadline in rows:
+            days[(timezone.localtime(deadline.due_at).date() - monday).days][1].append(deadline)
+        context.update(
+            view="week",
+            days=days,
+            previous_week=monday - dt.timedelta(days=7),
+            next_week=monday + dt.timedelta(days=7),
+            today=timezone.localdate(),
+        )
+    else:
+        filters.pop("week_of", None)
+        page = Paginator(selectors.deadline_list(user, **filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context.update(page=page, query=form.query_string())
+    return render(request, "cases/deadline_dashboard.html", context)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import tracker
-from cases.models import Deadline, Notification
+from cases.models import CaseReadLog, Deadline, Notification
 from cases.notifications import notify
 from cases.rocdate import format_roc
 from tests.factories import make_case
@@ -16,11 +16,15 @@ from tests.factories import make_case
 pytestmark = pytest.mark.django_db
 
 
-def _deadline(case, days: int, kind=Deadline.Kind.COMPLAINT, title="告訴期間"):
+def _deadline(case, days: int, kind=Deadline.Kind.COMPLAINT, title="告訴期間", source_key=None):
+    """A deadline of the case; with source_key, each its own source record (one deadline per source)."""
+    source = case.intakes.get()
+    if source_key is not None:
+        source = CaseReadLog.objects.create(case=case, user=case.opened_by, view=f"source {source_key}")
     return tracker.deadline_open(
         case=case,
         kind=kind,
-        source=case.intakes.get(),
+        source=source,
         title=title,
         due=timezone.localdate() + dt.timedelta(days=days),
     )
@@ -39,7 +43,7 @@ def theirs(hotline, worker2):
 class TestDeadlineDashboard:
     url = reverse("cases:deadlines")
 
-    def test_worker_sees_own_deadlines_sorted_into_overdue_week_and_month(self, client, worker, mine, theirs):
+    def test_worker_sees_every_open_deadline_of_theirs_earliest_first(self, client, worker, mine, theirs):
         overdue = _deadline(mine, -2, title="逾期的期限")
         _deadline(mine, 5, kind=Deadline.Kind.LIMITATION, title="五天後")
         _deadline(mine, 20, kind=Deadline.Kind.ACCUSATION, title="二十天後")
@@ -47,28 +51,75 @@ class TestDeadlineDashboard:
         _deadline(theirs, 3, title="別人的期限")
         client.force_login(worker)
         response = client.get(self.url)
-        sections = {key: [d.title for d in rows] for key, _label, rows in response.context["sections"]}
-        assert sections == {"overdue": ["逾期的期限"], "7": ["五天後"], "30": ["二十天後"]}
+        assert [d.title for d in response.context["page"].object_list] == [
+            "逾期的期限",
+            "五天後",
+            "二十天後",
+            "九十天後",
+        ]
+        assert response.context["summary"] == {"overdue": 1, "week": 1, "month": 2}
         html = response.content.decode()
-        assert "別人的期限" not in html and "九十天後" not in html
+        assert "別人的期限" not in html
         assert format_roc(timezone.localtime(overdue.due_at).date()) in html
         assert "逾期 2 天" in html
+        assert mine.get_absolute_url() in html  # each row links to its case
 
-    def test_supervisor_sees_the_unit_and_can_filter_by_kind(self, client, supervisor, mine, theirs):
+    def test_supervisor_sees_the_unit_and_filters_by_kind_owner_case_and_dates(
+        self, client, supervisor, worker2, mine, theirs
+    ):
         _deadline(mine, 3, title="甲")
         _deadline(theirs, 4, kind=Deadline.Kind.LIMITATION, title="乙")
+        _deadline(theirs, 40, title="丙")
         client.force_login(supervisor)
-        week = dict((k, rows) for k, _l, rows in client.get(self.url).context["sections"])["7"]
-        assert {d.title for d in week} == {"甲", "乙"}
-        filtered = client.get(self.url, {"kind": "limitation"}).context["sections"]
-        assert [d.title for d in dict((k, r) for k, _l, r in filtered)["7"]] == ["乙"]
+
+        def titles(**params):
+            return [d.title for d in client.get(self.url, params).context["page"].object_list]
+
+        assert titles() == ["甲", "乙", "丙"]
+        assert titles(kind="limitation") == ["乙"]
+        assert titles(owner=worker2.pk) == ["乙", "丙"]
+        assert titles(case=mine.number) == ["甲"]
+        last = format_roc(timezone.localdate() + dt.timedelta(days=10))
+        assert titles(due_to=last) == ["甲", "乙"]
+
+    def test_a_bad_filter_is_named_and_left_out(self, client, supervisor, mine):
+        _deadline(mine, 3, title="甲")
+        client.force_login(supervisor)
+        response = client.get(self.url, {"due_from": "115.02.30", "owner": "²"})
+        assert [d.title for d in response.context["page"].object_list] == ["甲"]
+        html = response.content.decode()
+        assert "115.02.30 不存在" in html and "部分篩選條件有誤" in html
+
+    def test_nothing_is_silently_cut_the_list_is_paginated(self, client, worker, mine):
+        for i in range(55):
+            _deadline(mine, i, title=f"第{i}項", kind=Deadline.Kind.APPOINTMENT, source_key=i)
+        client.force_login(worker)
+        first = client.get(self.url)
+        assert first.context["page"].paginator.count == 55 and len(first.context["page"].object_list) == 50
+        second = client.get(self.url, {"page": 2})
+        assert len(second.context["page"].object_list) == 5
+
+    def test_the_week_agenda_lists_each_day(self, client, worker, mine):
+        today = timezone.localdate()
+        monday = today - dt.timedelta(days=today.weekday())
+        _deadline(mine, (monday - today).days + 2, title="週三的期限", source_key=1)
+        _deadline(mine, (monday - today).days + 9, title="下週的期限", source_key=2)
+        client.force_login(worker)
+        days = client.get(self.url, {"view": "week"}).context["days"]
+        assert [d for d, _ in days][0] == monday
+        assert [x.title for x in days[2][1]] == ["週三的期限"]
+        next_week = client.get(
+            self.url, {"view": "week", "week_of": format_roc(monday + dt.timedelta(days=7))}
+        )
+        assert [x.title for x in next_week.context["days"][2][1]] == ["下週的期限"]
 
     def test_closed_deadlines_leave_the_dashboard(self, client, worker, mine):
         deadline = _deadline(mine, 3)
         tracker.deadline_close(actor=worker, deadline=deadline, state=Deadline.State.DONE)
         client.force_login(worker)
-        sections = client.get(self.url).context["sections"]
-        assert all(not list(rows) for _k, _l, rows in sections)
+        response = client.get(self.url)
+        assert list(response.context["page"].object_list) == []
+        assert "目前沒有進行中的期限" in response.content.decode()
 
 
 class TestCasePageDeadlines:
