@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("referrals/", include("referrals.urls")),
     path("legal/", include("legal.urls")),
+    path("services/", include("services.urls")),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -598,6 +598,8 @@ def test_admin_sees_no_victim_name_anywhere(client, request, admin_user, hotline
     records |= {key: request.getfixturevalue(fixture) for key, fixture in CASE_STATES.items()}
     records |= {key: request.getfixturevalue(fixture) for key, fixture in LEGAL_RECORDS.items()}
     records |= {key: request.getfixturevalue(fixture) for key, fixture in SMS_RECORDS.items()}
+    records |= {key: request.getfixturevalue(fixture) for key, fixture in APP_RECORD_FIXTURES.items()}
+    records["appointment"] = request.getfixturevalue("appointment_of_case")
 
     client.force_login(admin_user)
     pages = [_url(name, records) for name, method, *_ in MATRIX if method == "GET"]

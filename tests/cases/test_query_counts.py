@@ -41,7 +41,8 @@ QUERIES = {
     # + referral panel + SMS panel
     # + legal panel (offences, their deadlines, consultations, police reports, subsidies, prosecutor
     # directions: 6; tests/legal/test_panel_queries.py)
-    "worker: case detail": 23,
+    # + services panel (screenings, counselling referrals, escorts, declined requests, support notes: 5)
+    "worker: case detail": 28,
     # + groups + count + page of referrals with intake and case joined
     "police: my referrals": 8,
     # + groups + the permissions of the navigation + the summary counts (one query) + count + page
