@@ -6,3 +6,13 @@ from django.apps import AppConfig
 class SafetyConfig(AppConfig):
     name = "safety"
     verbose_name = "人身安全"
+
+    def ready(self) -> None:
+        from cases.registry import register_demo_data
+        from cases.roles import register_role_permissions
+        from safety import panels  # noqa: F401  (registers the panel, entries, listener, overview)
+        from safety.demo import add_demo_data
+        from safety.roles import ROLE_PERMISSIONS
+
+        register_role_permissions("safety", ROLE_PERMISSIONS)
+        register_demo_data(add_demo_data, order=40)

@@ -1,0 +1,84 @@
+"""The safety panel on the case page (first among the panels), the records on the case's one
+chronological record, the audit timeline, the danger listener and the supervisor overview."""
+
+from cases.registry import (
+    CasePanel,
+    OverviewPanel,
+    register_case_entries,
+    register_case_panel,
+    register_danger_listener,
+    register_flag_notes,
+    register_overview_panel,
+    register_timeline_source,
+)
+from cases.selectors import can_edit_case, history_events
+from safety import selectors, services
+from safety.entries import safety_entries
+from safety.models import (
+    PlanReview,
+    ProtectionOrder,
+    SafetyAction,
+    SafetyPlan,
+    SheetDelivery,
+    ShelterPlacement,
+)
+
+OVERVIEW_ROWS = 20
+
+
+def _context(request, case):
+    user = request.user
+    if not user.has_perm("cases.view_case"):
+        return None
+    context = selectors.case_safety_panel(case, user)
+    context["can_edit"] = user.has_perm("safety.manage_safety") and can_edit_case(user, case)
+    context["can_approve"] = user.has_perm("safety.approve_shelter") and context["can_edit"]
+    context["can_print"] = user.has_perm("safety.view_safetysheet")
+    return context
+
+
+def _timeline(case):
+    # Field names only (the hub's history_events never shows values): the hotel stays off the timeline.
+    plan_ids = SafetyPlan.objects.filter(case_id=case.pk).values("pk")
+    return [
+        *history_events(SheetDelivery.history.filter(case_id=case.pk), "安全提醒單", SheetDelivery),
+        *history_events(SafetyPlan.history.filter(case_id=case.pk), "安全計畫", SafetyPlan),
+        *history_events(PlanReview.history.filter(plan_id__in=plan_ids), "安全計畫檢視", PlanReview),
+        *history_events(SafetyAction.history.filter(plan_id__in=plan_ids), "安全計畫措施", SafetyAction),
+        *history_events(ProtectionOrder.history.filter(case_id=case.pk), "保護令", ProtectionOrder),
+        *history_events(ShelterPlacement.history.filter(case_id=case.pk), "緊急安置", ShelterPlacement),
+    ]
+
+
+def _overview(request):
+    if not request.user.has_perm("cases.view_unit_overview"):
+        return None
+    qs = selectors.cases_without_sheet()
+    return {"count": qs.count(), "cases": list(qs[:OVERVIEW_ROWS]), "shown": OVERVIEW_ROWS}
+
+
+def _danger_listener(*, case, actor):
+    services.plan_open_for_danger(case=case, actor=actor)
+
+
+register_case_panel(
+    CasePanel(
+        title="人身安全（安全提醒單、安全計畫、保護令、緊急安置）",
+        template="safety/_case_panel.html",
+        context=_context,
+        order=5,
+        anchor="panel-safety",
+    )
+)
+register_case_entries(safety_entries)
+register_timeline_source(_timeline)
+register_danger_listener(_danger_listener)
+register_flag_notes(selectors.flag_notes)
+register_overview_panel(
+    OverviewPanel(
+        title="尚未提供安全提醒單的案件（指引 7-1b）",
+        template="safety/_overview_sheet.html",
+        context=_overview,
+        order=10,
+    )
+)
