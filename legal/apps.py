@@ -10,9 +10,13 @@ class LegalConfig(AppConfig):
     def ready(self) -> None:
         from cases.registry import register_demo_data
         from cases.roles import register_role_permissions
-        from legal import panels  # noqa: F401  (registers the case-page panel and timeline source)
+        from legal import (
+            panels,  # noqa: F401  (registers the case-page panel and timeline source)
+            signals,
+        )
         from legal.demo import add_demo_data
         from legal.roles import ROLE_PERMISSIONS
 
         register_role_permissions("legal", ROLE_PERMISSIONS)
         register_demo_data(add_demo_data, order=30)
+        signals.connect()

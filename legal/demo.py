@@ -1,4 +1,6 @@
-"""Fictional legal records for `seed_demo`: offences with running periods, an accusation, bookings."""
+"""Fictional legal records for `seed_demo`: offences with running periods, an accusation, bookings, a
+report taken by the demo police account (so that officer can record a prosecutor's direction), a report
+done with its statement details, an indictment that stopped a limitation, a preservation discussion."""
 
 from __future__ import annotations
 
@@ -7,11 +9,100 @@ import datetime as dt
 from django.utils import timezone
 
 from legal import services
-from legal.models import CaseOffence, Offence
+from legal.models import CaseOffence, Offence, PoliceReport
+
+
+def _at(days: int, hour: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
 def add_demo_data(*, users: dict, cases: list, rng) -> None:
     today = timezone.localdate()
+    _add_cases(users=users, cases=cases, rng=rng, today=today)
+    _add_reports(users=users, cases=[c for c in cases if c.assigned_worker_id])
+
+
+def _add_reports(*, users: dict, cases: list) -> None:
+    police = users.get("police")
+    if not cases:
+        return
+    # A self-referred victim's report at a precinct, the officer named by the worker (10-2).
+    first = cases[0]
+    report = services.police_report_book(
+        actor=first.assigned_worker,
+        case=first,
+        unit_kind=PoliceReport.UnitKind.PRECINCT,
+        unit_name="臺北市政府警察局大安分局和平東路派出所",
+        scheduled_at=_at(2, 10),
+        officer_gender_asked=True,
+        officer_gender=PoliceReport.OfficerGender.FEMALE,
+        laws=[PoliceReport.Law.CRIMINAL_COMPLAINT],
+        escorted=True,
+        escort_worker=first.assigned_worker,
+        officer=police,
+        age_answer="" if first.victim.birth_date else PoliceReport.AgeAnswer.ADULT,
+    )
+    services.preservation_talk_record(
+        actor=first.assigned_worker,
+        case=first,
+        police_report=report,
+        discussed_at=timezone.now() - dt.timedelta(hours=2),
+        triggers=["leak", "seize"],
+        officer=police,
+        officer_name="大安分局 張警員",
+        outcome="assessing",
+        outcome_note="員警將與值班檢察官聯繫。",
+    )
+    if len(cases) < 2:
+        return
+    # A report done last week: the statement reviewed, a complaint filed (9-2-5).
+    second = cases[1]
+    done = services.police_report_book(
+        actor=second.assigned_worker,
+        case=second,
+        unit_kind=PoliceReport.UnitKind.BRIGADE,
+        unit_name="臺北市政府警察局婦幼警察隊",
+        scheduled_at=timezone.now() + dt.timedelta(minutes=30),
+        officer_gender_asked=True,
+        officer_gender=PoliceReport.OfficerGender.NONE,
+        laws=[PoliceReport.Law.CRIMINAL_PUBLIC],
+        evidence_handed_over=True,
+        victim_keeps_copy=True,
+    )
+    values = {
+        name: getattr(done, name)
+        for name in (
+            "unit_kind",
+            "unit_name",
+            "officer_gender_asked",
+            "officer_gender",
+            "laws",
+            "evidence_handed_over",
+            "victim_keeps_copy",
+            "escorted",
+            "escort_worker",
+            "minor_companion",
+            "note",
+        )
+    }
+    services.police_report_update(
+        actor=second.assigned_worker,
+        police_report=done,
+        scheduled_at=timezone.now() - dt.timedelta(days=6),
+        status=PoliceReport.Status.DONE,
+        age_answer="" if second.victim.birth_date else PoliceReport.AgeAnswer.ADULT,
+        privacy_separate_room=True,
+        privacy_code_name=True,
+        statement_requests=["evidence_preservation"],
+        statement_reviewed=True,
+        statement_articles="刑法第346條",
+        complaint_decision=PoliceReport.ComplaintDecision.NOT_NEEDED,
+        **values,
+    )
+
+
+def _add_cases(*, users: dict, cases: list, rng, today) -> None:
     offences = {o.code: o for o in Offence.objects.filter(is_active=True)}
     assigned = [c for c in cases if c.assigned_worker_id]
     for i, case in enumerate(assigned):
@@ -40,6 +131,21 @@ def add_demo_data(*, users: dict, cases: list, rng) -> None:
                 offence_on=learned - dt.timedelta(days=2),
                 victim_wishes=CaseOffence.Wishes.DECLINES,
             )
+            if i == 1:
+                # The secretly filmed images were spread too; indicted, so its limitation stopped (art. 83).
+                services.case_offence_record(
+                    actor=actor,
+                    case=case,
+                    offence=offences["P-C"],
+                    learned_on=learned,
+                    offence_on=learned - dt.timedelta(days=1),
+                    offender_known=True,
+                    knew_offender_on=learned,
+                    victim_wishes=CaseOffence.Wishes.WANTS,
+                    complaint_filed_on=learned + dt.timedelta(days=3),
+                    limitation_stop=CaseOffence.LimitationStop.INDICTED,
+                    limitation_stopped_on=today - dt.timedelta(days=2),
+                )
         else:
             # Secretly filmed, offender unknown: the period shows as a warning from the learned date.
             learned = today - dt.timedelta(days=100 + i)

@@ -43,6 +43,16 @@ def legal_entries(case, user) -> list[CaseEntry]:
                 url="#panel-legal",
             )
         )
+    for talk in panel["talks"]:
+        entries.append(
+            CaseEntry(
+                at=talk.discussed_at,
+                kind="證據保全",
+                title=f"與員警討論急迫情形・{talk.get_outcome_display()}",
+                by=staff_name(talk.created_by),
+                url="#panel-legal",
+            )
+        )
     for direction in panel["directions"]:
         entries.append(
             CaseEntry(

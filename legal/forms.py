@@ -5,11 +5,13 @@ the models and run in the services, whose errors the views put back on these for
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
+from django.utils import timezone
 
 from cases.forms_fields import ROCDateField, ROCDateTimeField
 from cases.people import staff_name
+from cases.rocdate import format_roc
 from cases.selectors import social_workers
 from cases.sms.text import SmsTextError, check_place_code
 from legal.models import (
@@ -17,9 +19,11 @@ from legal.models import (
     LegalConsultation,
     Offence,
     PoliceReport,
+    PreservationTalk,
     ProsecutorDirection,
     SubsidyApplication,
 )
+from legal.selectors import police_officers
 
 
 class OffenceChoiceField(forms.ModelChoiceField):
@@ -73,15 +77,27 @@ class CaseOffenceForm(forms.Form):
     knew_offender_on = ROCDateField(
         label="知悉犯人的日期",
         required=False,
-        help_text="告訴乃論罪的6個月告訴期間自此日之翌日起算。尚未知悉時留空，系統以知悉影像之日暫估提醒。",
+        help_text=(
+            "告訴乃論罪的6個月告訴期間自此日之翌日起算（刑事訴訟法第65條準用民法第120條第2項）。"
+            "尚未知悉時留空：期間尚未起算，系統只顯示「若今天知悉」的暫估日期。"
+        ),
     )
     offence_on = ROCDateField(
         label="犯罪行為日期",
         help_text="不確定時請填可能的最早日期（追訴期寧早勿晚）；持續行為填開始日期。",
     )
-    continuing = forms.BooleanField(label="持續行為（如持續恐嚇、反覆散布）", required=False)
+    continuing = forms.BooleanField(
+        label="持續行為（同一個行為持續未終了，如以同一影像持續脅迫）",
+        required=False,
+        help_text=(
+            "另一次上傳、另一次散布是另一個犯罪行為：請另新增一筆罪名，各自填日期；"
+            "反覆的行為不會延長告訴期間或追訴期。"
+        ),
+    )
     conduct_ended_on = ROCDateField(
-        label="持續行為結束日期", required=False, help_text="仍在持續時留空：追訴權時效自行為終了時起算。"
+        label="持續行為結束日期",
+        required=False,
+        help_text="仍在持續時留空：追訴權時效自行為終了時起算；告訴期間自行為終了或知悉犯人（較晚者）起算。",
     )
     victim_wishes = forms.ChoiceField(
         label="被害人報案意願",
@@ -89,6 +105,13 @@ class CaseOffenceForm(forms.Form):
         help_text="非告訴乃論的罪名，被害人無意願報案時由本中心告發（指引 4-1）。",
     )
     complaint_filed_on = ROCDateField(label="已提出告訴／報案的日期", required=False)
+    limitation_stop = forms.ChoiceField(
+        label="追訴權時效停止（刑法第83條）",
+        choices=[("", "尚無")] + CaseOffence.LimitationStop.choices,
+        required=False,
+        help_text="起訴或檢察官開始偵查後，追訴權時效停止進行，系統不再提醒追訴期。",
+    )
+    limitation_stopped_on = ROCDateField(label="起訴／偵查等日期", required=False)
     note = _note()
 
     def __init__(self, *args, offences, **kwargs):
@@ -103,7 +126,9 @@ class CaseOffenceForm(forms.Form):
                 Row(Column("offender_known"), Column("knew_offender_on")),
                 Row(Column("continuing"), Column("conduct_ended_on")),
             ),
-            Fieldset("被害人意願", Row(Column("victim_wishes"), Column("complaint_filed_on")), "note"),
+            Fieldset("被害人意願", Row(Column("victim_wishes"), Column("complaint_filed_on"))),
+            Fieldset("偵查與起訴", Row(Column("limitation_stop"), Column("limitation_stopped_on"))),
+            "note",
             Submit("submit", "儲存並計算期間"),
         )
 
@@ -184,13 +209,20 @@ class SubsidyForm(forms.Form):
 
 
 class PoliceReportForm(PlaceCodeMixin, forms.Form):
-    """Guideline 9: the report appointment and what to bring and ask."""
+    """Guideline 9: the report appointment, what to bring and ask, and (after it) the statement."""
 
     unit_kind = forms.ChoiceField(label="報案單位類別", choices=PoliceReport.UnitKind.choices)
     unit_name = forms.CharField(
         label="報案單位", max_length=100, help_text="例：臺北市政府警察局大安分局和平東路派出所"
     )
     scheduled_at = ROCDateTimeField(label="約定報案時間")
+    officer = StaffChoiceField(
+        label="承辦員警的系統帳號（指引 10-2）",
+        queryset=None,
+        required=False,
+        empty_label="—（員警沒有帳號或尚未確定）",
+        help_text="選定後，這位員警可為本案登錄報請檢察官指揮偵辦；員警只看得到案件狀態，看不到案件內容。",
+    )
     officer_gender_asked = forms.BooleanField(
         label="已詢問被害人是否需要指定員警性別（指引 9-1-2）", required=False
     )
@@ -201,10 +233,22 @@ class PoliceReportForm(PlaceCodeMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    evidence_keys = forms.MultipleChoiceField(
+        label="協助整理的證據項目（指引 9-1-3）",
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     evidence_handed_over = forms.BooleanField(label="報案時一併將證據交給警方", required=False)
     victim_keeps_copy = forms.BooleanField(label="被害人自己保留一份證據（指引 9-2-1）", required=False)
     escorted = forms.BooleanField(label="社工陪同報案", required=False)
     escort_worker = StaffChoiceField(label="陪同社工", queryset=None, required=False, empty_label="—")
+    age_answer = forms.ChoiceField(
+        label="被害人報案時是否未滿18歲？（系統沒有出生日期）",
+        choices=[("", "尚未確認")] + PoliceReport.AgeAnswer.choices,
+        required=False,
+        help_text="未滿18歲須有監護人或社工陪同（指引 9-2-7）；標示已完成筆錄前必須確認。",
+    )
     minor_companion = forms.ChoiceField(
         label="未成年被害人的陪同者（指引 9-2-7）",
         choices=[("", "不適用／尚未確認")] + PoliceReport.MinorCompanion.choices,
@@ -212,26 +256,72 @@ class PoliceReportForm(PlaceCodeMixin, forms.Form):
     )
     place_code = _place_code_field()
     status = forms.ChoiceField(label="狀態", choices=PoliceReport.Status.choices)
+    privacy_separate_room = forms.BooleanField(label="於獨立空間製作筆錄（指引 9-2-2）", required=False)
+    privacy_code_name = forms.BooleanField(label="筆錄以代號稱呼被害人（指引 9-2-2）", required=False)
+    statement_requests = forms.MultipleChoiceField(
+        label="筆錄中已請求（指引 9-2-4）",
+        choices=PoliceReport.StatementRequest.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    statement_reviewed = forms.BooleanField(label="已與被害人確認筆錄內容（指引 9-2-5）", required=False)
+    statement_articles = forms.CharField(
+        label="筆錄所載法條", max_length=200, required=False, help_text="例：刑法第319條之3、第305條"
+    )
+    complaint_decision = forms.ChoiceField(
+        label="是否提出告訴（指引 9-2-5）",
+        choices=[("", "—")] + PoliceReport.ComplaintDecision.choices,
+        required=False,
+        help_text="選「提出告訴」並標示已完成筆錄時，本案尚無告訴日期的罪名會以報案日填入告訴日期。",
+    )
     note = _note()
 
-    def __init__(self, *args, editing: bool, minor: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        editing: bool,
+        minor: bool | None = False,
+        evidence: list[tuple[str, str]] = (),
+        officers=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["escort_worker"].queryset = social_workers()
+        self.fields["officer"].queryset = officers if officers is not None else police_officers()
+        self.fields["evidence_keys"].choices = list(evidence)
         self._place_code_help(editing)
+        after = (
+            "status",
+            "privacy_separate_room",
+            "privacy_code_name",
+            "statement_requests",
+            "statement_reviewed",
+            "statement_articles",
+            "complaint_decision",
+        )
         if not editing:
-            del self.fields["status"]
+            for name in after:
+                del self.fields[name]
+        if minor is not None:
+            del self.fields["age_answer"]
         self.helper = FormHelper()
+        evidence_part = (
+            [Field("evidence_keys", wrapper_class="text-break")]
+            if evidence
+            else [HTML('<p class="small text-muted">本案尚無證據項目可選（證據登錄後會列在這裡）。</p>')]
+        )
         parts = [
             Fieldset(
                 "約定報案",
                 Row(Column("unit_kind"), Column("unit_name")),
-                Row(Column("scheduled_at"), Column("escorted"), Column("escort_worker")),
+                Row(Column("scheduled_at"), Column("officer")),
+                Row(Column("escorted"), Column("escort_worker")),
                 "place_code",
             ),
             Fieldset("報案準備", "laws", Row(Column("officer_gender_asked"), Column("officer_gender"))),
-            Fieldset("證據", "evidence_handed_over", "victim_keeps_copy"),
+            Fieldset("證據", *evidence_part, "evidence_handed_over", "victim_keeps_copy"),
         ]
-        if minor:
+        if minor is True:
             parts.append(
                 Fieldset(
                     "未成年",
@@ -242,11 +332,67 @@ class PoliceReportForm(PlaceCodeMixin, forms.Form):
                     "minor_companion",
                 )
             )
+        elif minor is None:
+            parts.append(Fieldset("年齡", "age_answer", "minor_companion"))
         else:
             parts.append("minor_companion")
         if editing:
-            parts.append("status")
+            parts.append(
+                Fieldset(
+                    "報案當天與筆錄（指引 9-2）",
+                    "status",
+                    Row(Column("privacy_separate_room"), Column("privacy_code_name")),
+                    "statement_requests",
+                    Row(Column("statement_reviewed"), Column("statement_articles")),
+                    "complaint_decision",
+                )
+            )
         self.helper.layout = Layout(*parts, "note", Submit("submit", "儲存"))
+
+
+def _report_label(report: PoliceReport) -> str:
+    day = format_roc(timezone.localtime(report.scheduled_at).date())
+    return f"{day} {report.unit_name}（{report.get_status_display()}）"
+
+
+class PreservationTalkForm(forms.Form):
+    """Guideline 9-2-6 / 10-N: urgent evidence preservation discussed with the officer."""
+
+    discussed_at = ROCDateTimeField(label="討論時間")
+    police_report = forms.ModelChoiceField(
+        label="相關的報案", queryset=None, required=False, empty_label="—（非報案當時）"
+    )
+    triggers = forms.MultipleChoiceField(
+        label="急迫情形（可複選）",
+        choices=PreservationTalk.Trigger.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other_trigger = forms.CharField(
+        label="其他急迫情形說明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    officer = StaffChoiceField(label="員警的系統帳號", queryset=None, required=False, empty_label="—")
+    officer_name = forms.CharField(
+        label="員警（單位、姓名）", max_length=100, required=False, help_text="例：大安分局 李警員"
+    )
+    outcome = forms.ChoiceField(label="結果", choices=PreservationTalk.Outcome.choices)
+    outcome_note = _note("說明")
+
+    def __init__(self, *args, reports, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["police_report"].queryset = reports
+        self.fields["police_report"].label_from_instance = _report_label
+        self.fields["officer"].queryset = officers
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("discussed_at"), Column("police_report")),
+            "triggers",
+            "other_trigger",
+            Row(Column("officer"), Column("officer_name")),
+            Row(Column("outcome")),
+            "outcome_note",
+            Submit("submit", "儲存"),
+        )
 
 
 class ProsecutorDirectionForm(forms.Form):

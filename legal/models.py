@@ -113,6 +113,12 @@ class CaseOffence(models.Model):
         UNDECIDED = "undecided", "尚未決定"
         DECLINES = "declines", "無意願報案"
 
+    class LimitationStop(models.TextChoices):
+        INVESTIGATING = "investigating", "檢察官已開始偵查（行使追訴權）"
+        INDICTED = "indicted", "已起訴"
+        SUSPENDED = "suspended", "依法停止偵查"
+        WANTED = "wanted", "犯罪行為人逃匿經通緝"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offences", verbose_name="案件")
     offence = models.ForeignKey(Offence, on_delete=models.PROTECT, related_name="+", verbose_name="罪名類型")
@@ -126,6 +132,10 @@ class CaseOffence(models.Model):
         "被害人報案意願", max_length=10, choices=Wishes.choices, default=Wishes.UNDECIDED
     )
     complaint_filed_on = models.DateField("已提出告訴／報案日期", null=True, blank=True)
+    limitation_stop = models.CharField(
+        "追訴權時效停止事由（刑法第83條）", max_length=15, choices=LimitationStop.choices, blank=True
+    )
+    limitation_stopped_on = models.DateField("時效停止日期", null=True, blank=True)
     note = EncryptedTextField("備註", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
@@ -157,6 +167,15 @@ class CaseOffence(models.Model):
         _not_future(errors, "offence_on", self.offence_on, "犯罪行為日期")
         _not_future(errors, "conduct_ended_on", self.conduct_ended_on, "持續行為結束日期")
         _not_future(errors, "complaint_filed_on", self.complaint_filed_on, "提出告訴／報案的日期")
+        _not_future(errors, "limitation_stopped_on", self.limitation_stopped_on, "時效停止日期")
+        if self.limitation_stop and not self.limitation_stopped_on:
+            errors.setdefault("limitation_stopped_on", []).append("請填寫起訴或檢察官偵查的日期。")
+        if self.limitation_stopped_on and not self.limitation_stop:
+            errors.setdefault("limitation_stop", []).append(
+                "填了時效停止日期，請選擇停止事由（起訴、偵查等）。"
+            )
+        if self.limitation_stopped_on and self.offence_on and self.limitation_stopped_on < self.offence_on:
+            errors.setdefault("limitation_stopped_on", []).append("時效停止日期不能早於犯罪行為日期。")
         if self.offence_on and self.learned_on and self.offence_on > self.learned_on:
             errors.setdefault("offence_on", []).append(
                 "犯罪行為日期不能晚於知悉影像（犯罪）的日期；持續行為請填開始日期。"
@@ -397,6 +416,19 @@ class PoliceReport(models.Model):
         DONE = "done", "已完成筆錄"
         CANCELLED = "cancelled", "已取消"
 
+    class StatementRequest(models.TextChoices):
+        EVIDENCE_PRESERVATION = "evidence_preservation", "證據保全（扣押、搜索相對人證物）"
+        PROTECTION_ORDER = "protection_order", "聲請保護令"
+
+    class ComplaintDecision(models.TextChoices):
+        FILED = "filed", "提出告訴"
+        DEFERRED = "deferred", "暫不提告"
+        NOT_NEEDED = "not_needed", "非告訴乃論免提告"
+
+    class AgeAnswer(models.TextChoices):
+        MINOR = "minor", "未滿18歲"
+        ADULT = "adult", "已滿18歲"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="police_reports", verbose_name="案件"
@@ -423,6 +455,26 @@ class PoliceReport(models.Model):
     minor_companion = models.CharField(
         "未成年陪同", max_length=15, choices=MinorCompanion.choices, blank=True
     )
+    age_answer = models.CharField(
+        "報案時是否未滿18歲（無出生日期時確認）", max_length=10, choices=AgeAnswer.choices, blank=True
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="承辦員警（系統帳號）",
+    )
+    evidence_keys = models.JSONField("整理的證據項目", default=list, blank=True)
+    privacy_separate_room = models.BooleanField("於獨立空間製作筆錄", default=False)
+    privacy_code_name = models.BooleanField("筆錄以代號稱呼被害人", default=False)
+    statement_requests = models.JSONField("筆錄中請求的強制處分", default=list, blank=True)
+    statement_reviewed = models.BooleanField("已與被害人確認筆錄內容", default=False)
+    statement_articles = models.CharField("筆錄所載法條", max_length=200, blank=True)
+    complaint_decision = models.CharField(
+        "是否提出告訴", max_length=12, choices=ComplaintDecision.choices, blank=True
+    )
     status = models.CharField("狀態", max_length=10, choices=Status.choices, default=Status.BOOKED)
     note = EncryptedTextField("備註", blank=True)
     created_by = models.ForeignKey(
@@ -444,6 +496,10 @@ class PoliceReport(models.Model):
         labels = dict(self.Law.choices)
         return "、".join(str(labels.get(law, law)) for law in self.laws or [])
 
+    def statement_request_labels(self) -> str:
+        labels = dict(self.StatementRequest.choices)
+        return "、".join(str(labels.get(r, r)) for r in self.statement_requests or [])
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         laws = set(self.laws or [])
@@ -459,6 +515,15 @@ class PoliceReport(models.Model):
             errors["escort_worker"] = ["勾選社工陪同時，請選擇陪同的社工。"]
         if self.victim_keeps_copy and not self.evidence_handed_over:
             errors["victim_keeps_copy"] = ["證據尚未交付警方時，不需勾選自留一份。"]
+        if not set(self.statement_requests or []) <= set(self.StatementRequest.values):
+            errors["statement_requests"] = ["筆錄請求的選項不正確。"]
+        done = self.status == self.Status.DONE
+        if not done and (self.statement_reviewed or self.complaint_decision):
+            errors.setdefault("status", []).append(
+                "確認筆錄與是否提告是製作筆錄後的事：請將狀態改為「已完成筆錄」，或清除這兩項。"
+            )
+        if done and not self.complaint_decision:
+            errors["complaint_decision"] = ["已完成筆錄時，請登錄是否提出告訴（指引 9-2-5）。"]
         if self.scheduled_at and self.status == self.Status.DONE and self.scheduled_at > timezone.now():
             errors["status"] = ["報案時間還沒到，不能標示為已完成筆錄。"]
         if self.scheduled_at and self._state.adding and self.status == self.Status.BOOKED:
@@ -518,5 +583,80 @@ class ProsecutorDirection(models.Model):
             and self.outcome_on < timezone.localtime(self.requested_at).date()
         ):
             errors.setdefault("outcome_on", []).append("結果日期不能早於報請日期。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PreservationTalk(models.Model):
+    """Guideline 9-2-6 / 10-N: the worker discussed urgent evidence preservation with the officer."""
+
+    class Trigger(models.TextChoices):
+        LEAK = "leak", "有遭洩漏、散布之虞"
+        SEIZE = "seize", "有必須扣押相對人證物"
+        OTHER = "other", "其他"
+
+    class Outcome(models.TextChoices):
+        ASSESSING = "assessing", "員警評估中"
+        REQUESTED = "requested", "員警已報請檢察官指揮偵辦"
+        NOT_REQUESTED = "not_requested", "員警評估不需報請"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="preservation_talks", verbose_name="案件"
+    )
+    police_report = models.ForeignKey(
+        PoliceReport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="preservation_talks",
+        verbose_name="報案",
+    )
+    discussed_at = models.DateTimeField("討論時間")
+    triggers = models.JSONField("急迫情形", default=list)
+    other_trigger = EncryptedTextField("其他急迫情形說明", blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="討論的員警（系統帳號）",
+    )
+    officer_name = models.CharField("討論的員警（單位、姓名）", max_length=100, blank=True)
+    outcome = models.CharField("結果", max_length=15, choices=Outcome.choices, default=Outcome.ASSESSING)
+    outcome_note = EncryptedTextField("說明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
+    )
+    created_at = models.DateTimeField("登錄時間", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "證據保全急迫情形討論"
+        verbose_name_plural = "證據保全急迫情形討論"
+        ordering = ["discussed_at"]
+        indexes = [models.Index(fields=["case", "discussed_at"], name="preservationtalk_case")]
+
+    def __str__(self) -> str:
+        return f"證據保全討論 {str(self.pk)[:8]}"
+
+    def trigger_labels(self) -> str:
+        labels = dict(self.Trigger.choices)
+        return "、".join(str(labels.get(t, t)) for t in self.triggers or [])
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        triggers = set(self.triggers or [])
+        if not triggers:
+            errors["triggers"] = ["請勾選急迫情形（指引 10）。"]
+        elif not triggers <= set(self.Trigger.values):
+            errors["triggers"] = ["急迫情形的選項不正確。"]
+        if self.Trigger.OTHER in triggers and not (self.other_trigger or "").strip():
+            errors["other_trigger"] = ["勾選「其他」時，請說明急迫情形。"]
+        if not self.officer_id and not self.officer_name.strip():
+            errors["officer_name"] = ["請填寫討論的員警（單位、姓名），或選擇員警的系統帳號。"]
+        if self.discussed_at and self.discussed_at > timezone.now() + dt.timedelta(minutes=5):
+            errors["discussed_at"] = ["討論時間不能晚於現在。"]
         if errors:
             raise ValidationError(errors)

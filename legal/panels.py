@@ -4,17 +4,20 @@ from cases.registry import (
     CasePanel,
     register_case_entries,
     register_case_panel,
+    register_intake_panel,
     register_linkable_records,
     register_timeline_source,
 )
 from cases.selectors import can_edit_case, history_events
 from legal import links
 from legal.entries import legal_entries
+from legal.intake import intake_complaint_hint
 from legal.models import (
     Accusation,
     CaseOffence,
     LegalConsultation,
     PoliceReport,
+    PreservationTalk,
     ProsecutorDirection,
     SubsidyApplication,
 )
@@ -33,6 +36,7 @@ _TIMELINE = [
     (LegalConsultation, "法律諮詢"),
     (SubsidyApplication, "司法訴訟補助"),
     (PoliceReport, "報案"),
+    (PreservationTalk, "證據保全急迫情形討論"),
     (ProsecutorDirection, "報請檢察官指揮偵辦"),
 ]
 
@@ -55,5 +59,17 @@ register_case_panel(
 )
 register_timeline_source(_timeline)
 register_case_entries(legal_entries)
+
+
+def _intake_hint(request, intake):
+    """The complaint date from what the hotline typed on the call; hidden when nothing was."""
+    return intake_complaint_hint(intake)
+
+
+register_intake_panel(
+    CasePanel(
+        title="告訴期限（指引 1-2c）", template="legal/_intake_hint.html", context=_intake_hint, order=10
+    )
+)
 register_linkable_records("police_report", links.police_reports)
 register_linkable_records("legal_consultation", links.consultations)

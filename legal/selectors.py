@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.ages import age_on
+from cases.ages import is_minor_on
 from cases.models import Case, Deadline, Intake
+from cases.registry import linkable_records
+from cases.roles import Role, has_role
 from cases.selectors import can_edit_case, cases_for_user, referred_cases_for_user
+from legal import rules
 from legal.models import (
     Accusation,
     CaseOffence,
     LegalConsultation,
     Offence,
     PoliceReport,
+    PreservationTalk,
     ProsecutorDirection,
     SubsidyApplication,
 )
@@ -68,16 +73,36 @@ def active_offences(*, including: Offence | None = None) -> QuerySet[Offence]:
     return qs.order_by("sort_order", "code")
 
 
-# --- police (guideline 10): the cases of the referrals they made ----------------------------------
+# --- police (guideline 10): the cases of their referrals and of the reports their unit took ----------
+
+
+def police_cases_for_user(user) -> QuerySet[Case]:
+    """Police: cases holding a referral this officer submitted, or a police report naming them as the
+    officer who took it (10-2: a self-referred victim's report can get a prosecutor's direction too).
+
+    Scope only: what police see of these cases is their own referral or report and the case status.
+    """
+    if not user.is_authenticated or not user.is_active or not has_role(user, Role.POLICE):
+        return Case.objects.none()
+    reported = PoliceReport.objects.filter(officer=user).values("case_id")
+    return Case.objects.filter(Q(pk__in=referred_cases_for_user(user).values("pk")) | Q(pk__in=reported))
+
+
+def _police_prefetches(user) -> list[Prefetch]:
+    mine = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL).order_by("received_at")
+    reports = PoliceReport.objects.filter(officer=user).order_by("scheduled_at")
+    return [
+        Prefetch("intakes", queryset=mine, to_attr="my_referrals"),
+        Prefetch("police_reports", queryset=reports, to_attr="my_reports"),
+    ]
 
 
 def referred_cases(user) -> list[Case]:
-    """Police: their referred cases, each with `my_referrals` (what they submitted) and `directions`."""
-    mine = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL).order_by("received_at")
+    """Police: their cases, each with `my_referrals`, `my_reports` (what they did) and `directions`."""
     return list(
-        referred_cases_for_user(user)
+        police_cases_for_user(user)
         .prefetch_related(
-            Prefetch("intakes", queryset=mine, to_attr="my_referrals"),
+            *_police_prefetches(user),
             Prefetch(
                 "prosecutor_directions",
                 queryset=ProsecutorDirection.objects.select_related("requested_by"),
@@ -89,13 +114,8 @@ def referred_cases(user) -> list[Case]:
 
 
 def referred_case_for_police(user, pk) -> Case:
-    mine = Intake.objects.filter(created_by=user, source=Intake.Source.REFERRAL).order_by("received_at")
     try:
-        return (
-            referred_cases_for_user(user)
-            .prefetch_related(Prefetch("intakes", queryset=mine, to_attr="my_referrals"))
-            .get(pk=pk)
-        )
+        return police_cases_for_user(user).prefetch_related(*_police_prefetches(user)).get(pk=pk)
     except (Case.DoesNotExist, ValueError):
         raise Http404 from None
 
@@ -103,10 +123,27 @@ def referred_case_for_police(user, pk) -> Case:
 def direction_for_police(user, pk) -> ProsecutorDirection:
     try:
         return ProsecutorDirection.objects.select_related("case").get(
-            pk=pk, case__in=referred_cases_for_user(user).values("pk")
+            pk=pk, case__in=police_cases_for_user(user).values("pk")
         )
     except (ProsecutorDirection.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def police_officers(*, including=None):
+    """Active accounts with the police role, to name the officer who takes a report (10-2)."""
+    qs = get_user_model().objects.filter(is_active=True, groups__name=Role.POLICE)
+    if including is not None:
+        qs = get_user_model().objects.filter(pk=including.pk) | qs
+    return qs.distinct().order_by("last_name", "first_name", "username")
+
+
+def preservation_talk_for_user(user, pk) -> PreservationTalk:
+    return _editable_record(PreservationTalk, user, pk)
+
+
+def evidence_choices(case: Case) -> list[tuple[str, str]]:
+    """9-1-3: the case's evidence items, as the evidence app offers them (empty until it does)."""
+    return [(record.key, record.label) for record in linkable_records(case, "evidence_item")]
 
 
 # --- supervisors: the unit's accusations ----------------------------------------------------------
@@ -204,6 +241,22 @@ def _load_legal_panel(case: Case) -> dict:
         for (model, _, kind), d in deadlines.items()
         if model == "caseoffence" and kind == Deadline.Kind.COMPLAINT and d.state == Deadline.State.OPEN
     ]
+    starts = {
+        item.pk: rules.complaint_start(
+            offender_known=item.offender_known,
+            knew_offender_on=item.knew_offender_on,
+            continuing=item.continuing,
+            conduct_ended_on=item.conduct_ended_on,
+        )
+        for item in offences
+    }
+    waiting = any(
+        item.offence.complaint_required and not item.complaint_filed_on and not starts[item.pk].running
+        for item in offences
+    )
+    provisional_due = rules.provisional_complaint_due(today)
+    if waiting:
+        complaint_days.append(provisional_due)
     notes = art122_notes(complaint_days) if complaint_days else {}
 
     def period(model: str, pk, kind: str, with_note: bool = False) -> Period | None:
@@ -217,9 +270,16 @@ def _load_legal_panel(case: Case) -> dict:
     rows = []
     for item in offences:
         accusation = getattr(item, "accusation", None)
+        start = starts[item.pk]
+        provisional = ""
+        if item.offence.complaint_required and not item.complaint_filed_on and not start.running:
+            provisional = rules.provisional_text(start.waiting_for, today)
+            if notes.get(provisional_due):
+                provisional += notes[provisional_due]
         rows.append(
             {
                 "item": item,
+                "provisional": provisional,
                 "complaint": period("caseoffence", item.pk, Deadline.Kind.COMPLAINT, with_note=True),
                 "limitation": period("caseoffence", item.pk, Deadline.Kind.LIMITATION),
                 "accusation": accusation,
@@ -236,13 +296,25 @@ def _load_legal_panel(case: Case) -> dict:
     ]
     reports = []
     birth_date = case.victim.birth_date
-    for report in case.police_reports.select_related("escort_worker", "created_by").order_by("-scheduled_at"):
-        age = age_on(birth_date, timezone.localtime(report.scheduled_at).date())
+    report_rows = list(
+        case.police_reports.select_related("escort_worker", "created_by", "officer").order_by("-scheduled_at")
+    )
+    evidence_labels = (
+        dict(evidence_choices(case)) if any(report.evidence_keys for report in report_rows) else {}
+    )
+    for report in report_rows:
+        minor = is_minor_on(birth_date, timezone.localtime(report.scheduled_at).date())
+        if minor is None and report.age_answer:
+            minor = report.age_answer == PoliceReport.AgeAnswer.MINOR
         reports.append(
             {
                 "report": report,
                 "period": period("policereport", report.pk, Deadline.Kind.APPOINTMENT),
-                "minor": age is not None and age < 18,
+                "minor": minor is True,
+                "age_unknown": minor is None,
+                "evidence": [
+                    evidence_labels.get(key, "（此證據項目已移除）") for key in report.evidence_keys
+                ],
             }
         )
     return {
@@ -252,5 +324,10 @@ def _load_legal_panel(case: Case) -> dict:
         "police_reports": reports,
         "directions": list(
             case.prosecutor_directions.select_related("requested_by").order_by("-requested_at")
+        ),
+        "talks": list(
+            case.preservation_talks.select_related("officer", "police_report", "created_by").order_by(
+                "-discussed_at"
+            )
         ),
     }

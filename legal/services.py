@@ -15,19 +15,31 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Case, Deadline
+from cases.ages import is_minor_on
+from cases.models import Case, Deadline, Notification
+from cases.notifications import notify
+from cases.registry import linkable_records
 from cases.rocdate import format_roc
+from cases.roles import Role
 from cases.sms import outbox
 from cases.sms.text import SmsTextError, check_place_code
-from cases.tracker import deadline_cancel_for_source, deadline_close, deadline_open, deadline_settle
+from cases.tracker import (
+    deadline_cancel_for_source,
+    deadline_close,
+    deadline_open,
+    deadline_settle,
+    end_of_day,
+)
 from cases.writes import model_save
-from legal.deadlines import complaint_deadline, limitation_deadline
+from legal import rules
+from legal.deadlines import limitation_deadline
 from legal.models import (
     Accusation,
     CaseOffence,
     LegalConsultation,
     Offence,
     PoliceReport,
+    PreservationTalk,
     ProsecutorDirection,
     SubsidyApplication,
 )
@@ -48,6 +60,8 @@ _CASE_OFFENCE_FIELDS = [
     "conduct_ended_on",
     "victim_wishes",
     "complaint_filed_on",
+    "limitation_stop",
+    "limitation_stopped_on",
     "note",
 ]
 
@@ -67,39 +81,162 @@ def _label(offence: Offence) -> str:
 
 # --- offences and their periods (4-1, 4-3) ---------------------------------------------------------
 
+# The fields each period rests on: a save that changes none of them leaves a closed period closed (a
+# worker's manual closing stands); a save that changes one reopens it and says why (docs/legal.md).
+_COMPLAINT_BASIS = (
+    "offence_id",
+    "offender_known",
+    "knew_offender_on",
+    "continuing",
+    "conduct_ended_on",
+    "complaint_filed_on",
+)
+_LIMITATION_BASIS = (
+    "offence_id",
+    "offence_on",
+    "continuing",
+    "conduct_ended_on",
+    "limitation_stop",
+    "limitation_stopped_on",
+)
+_BASIS_LABELS = {
+    "offence_id": "罪名",
+    "offender_known": "是否知悉犯人",
+    "knew_offender_on": "知悉犯人日期",
+    "continuing": "持續行為",
+    "conduct_ended_on": "持續行為結束日期",
+    "complaint_filed_on": "提出告訴日期",
+    "offence_on": "犯罪行為日期",
+    "limitation_stop": "時效停止事由",
+    "limitation_stopped_on": "時效停止日期",
+}
 
-def _sync_complaint_period(item: CaseOffence, actor) -> None:
-    """Complaint period (CCP art. 237): six months from knowing the offender; a warning until then."""
+
+def _basis(item: CaseOffence, fields: tuple[str, ...]) -> dict:
+    return {name: getattr(item, name) for name in fields}
+
+
+def _changed(before: dict | None, item: CaseOffence, fields: tuple[str, ...]) -> list[str]:
+    """The basis fields this save changed (all of them for a new record)."""
+    if before is None:
+        return list(fields)
+    return [name for name in fields if before.get(name) != getattr(item, name)]
+
+
+def _deadline_of(source, kind: str) -> Deadline | None:
+    source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
+    return (
+        Deadline.objects.select_for_update(of=("self",))
+        .select_related("owner", "closed_by")
+        .filter(source_type=source_type, source_id=str(source.pk), kind=kind)
+        .first()
+    )
+
+
+def _is_closed(item: CaseOffence, kind: str) -> bool:
+    deadline = _deadline_of(item, kind)
+    return deadline is not None and deadline.state != Deadline.State.OPEN
+
+
+def _open_period(item: CaseOffence, *, changed: list[str], actor, **period) -> None:
+    """Open (or move) a period; a closed one is reopened only when a date it rests on changed.
+
+    Reopening a period somebody closed by hand tells them and the owner why, in the case's words
+    (case number, offence code, which dates changed; never the victim).
+    """
+    existing = _deadline_of(item, period["kind"])
+    if existing is not None and existing.state != Deadline.State.OPEN:
+        if not changed:
+            return  # an unrelated save (a note, the victim's wish) does not undo a closing
+        deadline = deadline_open(case=item.case, source=item, actor=actor, **period)
+        what = "、".join(_BASIS_LABELS[name] for name in changed)
+        text = (
+            f"案件 {item.case.number}：{deadline.title} 已重新開啟，因為{what}已更正；"
+            f"期限 {format_roc(timezone.localtime(deadline.due_at).date())}。"
+        )
+        recipients = {u.pk: u for u in (existing.closed_by, deadline.owner) if u is not None}
+        if recipients:
+            notify(
+                recipients=list(recipients.values()),
+                kind=Notification.Kind.DEADLINE,
+                text=text,
+                case=item.case,
+            )
+        return
+    deadline_open(case=item.case, source=item, actor=actor, **period)
+
+
+def _withdraw(item: CaseOffence, kind: str, *, actor, reason: str, keep_done: bool = True) -> None:
+    """The period no longer applies: an open or missed row becomes not applicable, with the reason."""
+    deadline = _deadline_of(item, kind)
+    if deadline is None or deadline.state == Deadline.State.NOT_APPLICABLE:
+        return
+    if deadline.state == Deadline.State.OPEN:
+        deadline_cancel_for_source(source=item, kind=kind, actor=actor, reason=reason)
+        return
+    if deadline.state == Deadline.State.DONE and keep_done:
+        return
+    deadline_settle(
+        case=item.case,
+        kind=kind,
+        source=item,
+        title=deadline.title,
+        due=timezone.localtime(deadline.due_at).date() if deadline.all_day else deadline.due_at,
+        state=Deadline.State.NOT_APPLICABLE,
+        reason=reason,
+        owner=deadline.owner,
+        note=deadline.note,
+        actor=actor,
+    )
+
+
+def _sync_complaint_period(item: CaseOffence, actor, *, before: dict | None = None) -> None:
+    """Complaint period (CCP art. 237): six months from knowing the offender, or for continuing conduct
+    from its end if later (釋字108). While the clock has not started there is no deadline to miss: no
+    open row (so no overdue reminder), the panel shows the provisional date (legal.rules)."""
+    changed = _changed(before, item, _COMPLAINT_BASIS)
+    if not changed and _is_closed(item, Deadline.Kind.COMPLAINT):
+        return  # a closed period stays as it was closed (by the tracker page or an earlier save)
     offence = item.offence
     if not offence.complaint_required:
-        deadline_cancel_for_source(
-            source=item, kind=Deadline.Kind.COMPLAINT, actor=actor, reason="罪名為非告訴乃論，無告訴期間。"
-        )
+        _withdraw(item, Deadline.Kind.COMPLAINT, actor=actor, reason="罪名為非告訴乃論，無告訴期間。")
         return
-    known = item.offender_known and item.knew_offender_on is not None
-    start = item.knew_offender_on if known else item.learned_on
-    due = complaint_deadline(start)
+    start = rules.complaint_start(
+        offender_known=item.offender_known,
+        knew_offender_on=item.knew_offender_on,
+        continuing=item.continuing,
+        conduct_ended_on=item.conduct_ended_on,
+    )
+    title = f"告訴期間：{_label(offence)}"
+    if not start.running:
+        reason = rules.not_running_reason(start.waiting_for)
+        if item.complaint_filed_on:
+            reason = f"已於 {format_roc(item.complaint_filed_on)} 提出告訴。{reason}"
+        _withdraw(item, Deadline.Kind.COMPLAINT, actor=actor, reason=reason, keep_done=False)
+        return
+    due = start.due
     notes = []
-    if not known:
+    if item.continuing:
         notes.append(
-            f"尚未知悉犯人：暫以知悉影像之日（{format_roc(start)}）起算提醒；知悉犯人後填寫日期即重新計算。"
+            f"持續行為：自行為終了（{format_roc(item.conduct_ended_on)}）或知悉犯人"
+            f"（{format_roc(item.knew_offender_on)}）較晚者之翌日起算（釋字第108號）。"
         )
     shift = art122_notes([due])[due]
     if shift:
         notes.append(shift)
     period = {
-        "case": item.case,
         "kind": Deadline.Kind.COMPLAINT,
-        "source": item,
-        "title": f"告訴期間：{_label(offence)}",
+        "title": title,
         "due": due,
         "note": "".join(notes),
-        "actor": actor,
     }
     if not item.complaint_filed_on:
-        deadline_open(**period, is_warning=not known)
+        _open_period(item, changed=changed, actor=actor, **period)
     elif item.complaint_filed_on <= due:
         deadline_settle(
+            case=item.case,
+            source=item,
+            actor=actor,
             **period,
             state=Deadline.State.DONE,
             reason=f"已於 {format_roc(item.complaint_filed_on)} 提出告訴。",
@@ -107,38 +244,77 @@ def _sync_complaint_period(item: CaseOffence, actor) -> None:
     else:
         # Filed after the period: recorded as it is, so the supervisor's review does not count it as on time.
         deadline_settle(
+            case=item.case,
+            source=item,
+            actor=actor,
             **period,
             state=Deadline.State.MISSED,
             reason=f"於 {format_roc(item.complaint_filed_on)} 提出告訴，已逾告訴期間（{format_roc(due)}）。",
         )
 
 
-def _sync_limitation(item: CaseOffence, actor) -> None:
-    """Limitation (Criminal Code art. 80): from the offence, or from the end of continuing conduct."""
+LIMITATION_PASSED = "已逾追訴期"
+
+
+def _sync_limitation(item: CaseOffence, actor, *, before: dict | None = None) -> None:
+    """Limitation (Criminal Code art. 80): from the offence, or from the end of continuing conduct.
+
+    Art. 83: an indictment or the prosecutor's action stops it, so its reminders end with that reason.
+    An offence whose limitation had already passed is recorded as 已逾追訴期, never as a task overdue.
+    """
+    changed = _changed(before, item, _LIMITATION_BASIS)
+    if not changed and _is_closed(item, Deadline.Kind.LIMITATION):
+        return
     start = item.limitation_starts_on
     if start is None:
-        deadline_cancel_for_source(
-            source=item,
-            kind=Deadline.Kind.LIMITATION,
+        _withdraw(
+            item,
+            Deadline.Kind.LIMITATION,
             actor=actor,
             reason="行為仍在持續，追訴權時效自行為終了時起算。",
         )
         return
     offence = item.offence
     years = offence.limitation_years
-    deadline_open(
-        case=item.case,
-        kind=Deadline.Kind.LIMITATION,
-        source=item,
-        title=f"追訴權時效（{years}年）：{_label(offence)}",
-        due=limitation_deadline(start, years),
-        note=(
+    due = limitation_deadline(start, years)
+    period = {
+        "kind": Deadline.Kind.LIMITATION,
+        "title": f"追訴權時效（{years}年）：{_label(offence)}",
+        "due": due,
+        "note": (
             f"刑法第80條：自 {format_roc(start)}"
             f"{'（持續行為終了）' if item.continuing else ''}起算 {years} 年；"
-            "起訴、停止偵查或通緝時停止進行（第83條）。"
+            "起訴、檢察官偵查、停止偵查或通緝時停止進行（第83條）。"
         ),
-        actor=actor,
-    )
+    }
+    stopped_on = item.limitation_stopped_on
+    if item.limitation_stop and stopped_on and stopped_on <= due:
+        deadline_settle(
+            case=item.case,
+            source=item,
+            actor=actor,
+            **period,
+            state=Deadline.State.DONE,
+            reason=(
+                f"{format_roc(stopped_on)} {item.get_limitation_stop_display()}："
+                "追訴權時效停止進行（刑法第83條），不再提醒。"
+            ),
+        )
+        return
+    if due < timezone.localdate():
+        deadline_settle(
+            case=item.case,
+            source=item,
+            actor=actor,
+            **period,
+            state=Deadline.State.MISSED,
+            reason=(
+                f"{LIMITATION_PASSED}：追訴權時效已於 {format_roc(due)} 完成（刑法第80條），"
+                "檢察官將不予起訴；請向被害人說明，並評估民事求償等其他途徑。"
+            ),
+        )
+        return
+    _open_period(item, changed=changed, actor=actor, **period)
 
 
 def _sync_accusation(item: CaseOffence, actor) -> Accusation | None:
@@ -178,9 +354,9 @@ def _sync_accusation(item: CaseOffence, actor) -> Accusation | None:
     return accusation
 
 
-def _after_case_offence_saved(item: CaseOffence, actor) -> None:
-    _sync_complaint_period(item, actor)
-    _sync_limitation(item, actor)
+def _after_case_offence_saved(item: CaseOffence, actor, *, before: dict | None = None) -> None:
+    _sync_complaint_period(item, actor, before=before)
+    _sync_limitation(item, actor, before=before)
     _sync_accusation(item, actor)
 
 
@@ -198,6 +374,8 @@ def case_offence_record(
     conduct_ended_on: dt.date | None = None,
     victim_wishes: str = CaseOffence.Wishes.UNDECIDED,
     complaint_filed_on: dt.date | None = None,
+    limitation_stop: str = "",
+    limitation_stopped_on: dt.date | None = None,
     note: str = "",
 ) -> CaseOffence:
     """Guideline 4-1/4-3: add an offence to a case and open its complaint and limitation periods."""
@@ -214,6 +392,8 @@ def case_offence_record(
         conduct_ended_on=conduct_ended_on,
         victim_wishes=victim_wishes,
         complaint_filed_on=complaint_filed_on,
+        limitation_stop=limitation_stop or "",
+        limitation_stopped_on=limitation_stopped_on,
         note=note.strip(),
         created_by=actor,
     )
@@ -236,6 +416,8 @@ def case_offence_update(
     conduct_ended_on: dt.date | None = None,
     victim_wishes: str = CaseOffence.Wishes.UNDECIDED,
     complaint_filed_on: dt.date | None = None,
+    limitation_stop: str = "",
+    limitation_stopped_on: dt.date | None = None,
     note: str = "",
 ) -> CaseOffence:
     """Correct or complete an offence (e.g. the offender became known); its periods follow."""
@@ -245,6 +427,7 @@ def case_offence_update(
     accusation = Accusation.objects.filter(case_offence=item, state=Accusation.State.FILED).first()
     if accusation is not None and offence.complaint_required:
         raise ValidationError({"offence": "本中心已就此罪名告發，不能改為告訴乃論的罪名；請另新增罪名。"})
+    before = _basis(item, _COMPLAINT_BASIS + _LIMITATION_BASIS)
     item.offence = offence
     item.learned_on = learned_on
     item.offender_known = offender_known
@@ -254,9 +437,11 @@ def case_offence_update(
     item.conduct_ended_on = conduct_ended_on
     item.victim_wishes = victim_wishes
     item.complaint_filed_on = complaint_filed_on
+    item.limitation_stop = limitation_stop or ""
+    item.limitation_stopped_on = limitation_stopped_on
     item.note = note.strip()
     model_save(actor=actor, instance=item, update_fields=_CASE_OFFENCE_FIELDS)
-    _after_case_offence_saved(item, actor)
+    _after_case_offence_saved(item, actor, before=before)
     return item
 
 
@@ -542,9 +727,30 @@ _POLICE_REPORT_FIELDS = [
     "escorted",
     "escort_worker",
     "minor_companion",
+    "age_answer",
+    "officer",
+    "evidence_keys",
+    "privacy_separate_room",
+    "privacy_code_name",
+    "statement_requests",
+    "statement_reviewed",
+    "statement_articles",
+    "complaint_decision",
     "status",
     "note",
 ]
+
+_REPORT_DETAILS = {
+    "age_answer": "",
+    "officer": None,
+    "evidence_keys": (),
+    "privacy_separate_room": False,
+    "privacy_code_name": False,
+    "statement_requests": (),
+    "statement_reviewed": False,
+    "statement_articles": "",
+    "complaint_decision": "",
+}
 
 
 def _sync_police_report(report: PoliceReport, actor, *, rebooked: bool = True, place_code: str = "") -> None:
@@ -566,9 +772,90 @@ def _police_report_values(values: dict) -> dict:
     values["unit_name"] = values["unit_name"].strip()
     values["note"] = values.get("note", "").strip()
     values["laws"] = list(dict.fromkeys(values.get("laws") or []))  # keep the order, drop repeats
+    values["statement_requests"] = list(dict.fromkeys(values.get("statement_requests") or []))
+    values["evidence_keys"] = list(dict.fromkeys(values.get("evidence_keys") or []))
+    values["statement_articles"] = (values.get("statement_articles") or "").strip()
+    values["age_answer"] = values.get("age_answer") or ""
+    values["complaint_decision"] = values.get("complaint_decision") or ""
     if not values.get("escorted"):
         values["escort_worker"] = None
     return values
+
+
+def _details(details: dict) -> dict:
+    """9-1-3, 9-2-2, 9-2-4, 9-2-5, 9-2-7, 10-2: the optional details of a report (defaults when absent)."""
+    unknown = set(details) - set(_REPORT_DETAILS)
+    if unknown:
+        raise TypeError(f"unknown police report fields: {sorted(unknown)}")
+    return {name: details.get(name, default) for name, default in _REPORT_DETAILS.items()}
+
+
+def _is_police_officer(user) -> bool:
+    return bool(user and user.is_active and user.groups.filter(name=Role.POLICE).exists())
+
+
+def _check_police_report(report: PoliceReport) -> None:
+    """What the model cannot see alone: the officer's account, the evidence items, the minor rule."""
+    errors: dict[str, list[str]] = {}
+    if report.officer_id and not _is_police_officer(report.officer):
+        errors["officer"] = ["請選擇在職員警的系統帳號。"]
+    if report.evidence_keys:
+        offered = {record.key for record in linkable_records(report.case, "evidence_item")}
+        if not set(report.evidence_keys) <= offered:
+            errors["evidence_keys"] = ["所選的證據項目不在本案件的證據清單中，請重新選擇。"]
+    day = timezone.localtime(report.scheduled_at).date()
+    errors.update(
+        rules.minor_report_errors(
+            minor=is_minor_on(report.case.victim.birth_date, day),
+            age_answer=report.age_answer,
+            companion=report.minor_companion,
+            escort_worker_chosen=bool(report.escorted and report.escort_worker_id),
+            done=report.status == PoliceReport.Status.DONE,
+        )
+    )
+    if report.complaint_decision == PoliceReport.ComplaintDecision.NOT_NEEDED:
+        complaint = [
+            o for o in report.case.offences.select_related("offence") if o.offence.complaint_required
+        ]
+        if complaint:
+            codes = "、".join(o.offence.code for o in complaint)
+            errors["complaint_decision"] = [
+                f"本案有告訴乃論的罪名（{codes}），請選擇「提出告訴」或「暫不提告」。"
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_police_report(report: PoliceReport) -> None:
+    """The model's rules and the case-dependent ones, reported together (nothing is saved on error)."""
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: report.full_clean(exclude=["case", "created_by"]),
+        lambda: _check_police_report(report),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(m for m in messages if m not in errors.get(field, []))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fill_complaint_dates(report: PoliceReport, actor) -> None:
+    """9-2-5: a complaint filed at the report fills the filing date of the case's offences without one."""
+    if report.status != PoliceReport.Status.DONE:
+        return
+    if report.complaint_decision != PoliceReport.ComplaintDecision.FILED:
+        return
+    day = timezone.localtime(report.scheduled_at).date()
+    items = CaseOffence.objects.select_for_update().select_related("case", "offence")
+    for item in items.filter(case=report.case, complaint_filed_on__isnull=True):
+        before = _basis(item, _COMPLAINT_BASIS + _LIMITATION_BASIS)
+        item.complaint_filed_on = day
+        item.victim_wishes = CaseOffence.Wishes.WANTS
+        model_save(actor=actor, instance=item, update_fields=["complaint_filed_on", "victim_wishes"])
+        _after_case_offence_saved(item, actor, before=before)
 
 
 @transaction.atomic
@@ -589,6 +876,7 @@ def police_report_book(
     minor_companion: str = "",
     note: str = "",
     place_code: str = "",
+    **details,
 ) -> PoliceReport:
     """Guideline 9-1: book the report with the brigade or a precinct; the tracker reminds of it, and a
     victim who agreed to SMS gets the generic reminder when a place code is given."""
@@ -607,11 +895,14 @@ def police_report_book(
             "escort_worker": escort_worker,
             "minor_companion": minor_companion,
             "note": note,
+            **_details(details),
         }
     )
     report = PoliceReport(case=case, created_by=actor, **values)
+    _validate_police_report(report)
     model_save(actor=actor, instance=report)
     _sync_police_report(report, actor, place_code=place_code)
+    _fill_complaint_dates(report, actor)
     return report
 
 
@@ -634,6 +925,7 @@ def police_report_update(
     minor_companion: str = "",
     note: str = "",
     place_code: str = "",
+    **details,
 ) -> PoliceReport:
     """Reschedule, complete or cancel a report appointment (the SMS reminder follows)."""
     place_code = _clean_place_code(place_code)
@@ -654,12 +946,15 @@ def police_report_update(
             "minor_companion": minor_companion,
             "status": status,
             "note": note,
+            **_details(details),
         }
     )
     for field, value in values.items():
         setattr(report, field, value)
+    _validate_police_report(report)
     model_save(actor=actor, instance=report, update_fields=_POLICE_REPORT_FIELDS)
     _sync_police_report(report, actor, rebooked=rebooked, place_code=place_code)
+    _fill_complaint_dates(report, actor)
     return report
 
 
@@ -709,3 +1004,131 @@ def prosecutor_direction_update(
     fields = ["requested_at", "prosecutor_office", "urgency", "outcome", "outcome_on", "outcome_note"]
     model_save(actor=actor, instance=direction, update_fields=fields)
     return direction
+
+
+# --- urgent evidence preservation discussed with the officer (9-2-6, 10-2, 10-N) ----------------------
+
+_TALK_FIELDS = [
+    "police_report",
+    "discussed_at",
+    "triggers",
+    "other_trigger",
+    "officer",
+    "officer_name",
+    "outcome",
+    "outcome_note",
+]
+
+
+def _talk_values(talk: PreservationTalk, values: dict) -> None:
+    for name, value in values.items():
+        setattr(talk, name, value)
+    talk.triggers = list(dict.fromkeys(talk.triggers or []))
+    talk.other_trigger = (
+        (talk.other_trigger or "").strip() if PreservationTalk.Trigger.OTHER in talk.triggers else ""
+    )
+    talk.officer_name = (talk.officer_name or "").strip()
+    talk.outcome_note = (talk.outcome_note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if talk.police_report_id and talk.police_report.case_id != talk.case_id:
+        errors["police_report"] = ["所選的報案不屬於本案件。"]
+    if talk.officer_id and not _is_police_officer(talk.officer):
+        errors["officer"] = ["請選擇在職員警的系統帳號。"]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def preservation_talk_record(
+    *,
+    actor,
+    case: Case,
+    discussed_at: dt.datetime,
+    triggers: list[str],
+    other_trigger: str = "",
+    officer=None,
+    officer_name: str = "",
+    police_report: PoliceReport | None = None,
+    outcome: str = PreservationTalk.Outcome.ASSESSING,
+    outcome_note: str = "",
+) -> PreservationTalk:
+    """Guideline 9-2-6 / 10-2: the worker records that urgent evidence preservation was discussed with
+    the officer, why it was urgent (10-N) and what the officer decided."""
+    talk = PreservationTalk(case=case, created_by=actor)
+    _talk_values(
+        talk,
+        {
+            "police_report": police_report,
+            "discussed_at": discussed_at,
+            "triggers": triggers,
+            "other_trigger": other_trigger,
+            "officer": officer,
+            "officer_name": officer_name,
+            "outcome": outcome,
+            "outcome_note": outcome_note,
+        },
+    )
+    model_save(actor=actor, instance=talk)
+    return talk
+
+
+@transaction.atomic
+def preservation_talk_update(
+    *,
+    actor,
+    talk: PreservationTalk,
+    discussed_at: dt.datetime,
+    triggers: list[str],
+    other_trigger: str = "",
+    officer=None,
+    officer_name: str = "",
+    police_report: PoliceReport | None = None,
+    outcome: str = PreservationTalk.Outcome.ASSESSING,
+    outcome_note: str = "",
+) -> PreservationTalk:
+    """Record the officer's decision, or correct the discussion."""
+    talk = PreservationTalk.objects.select_for_update().get(pk=talk.pk)
+    _talk_values(
+        talk,
+        {
+            "police_report": police_report,
+            "discussed_at": discussed_at,
+            "triggers": triggers,
+            "other_trigger": other_trigger,
+            "officer": officer,
+            "officer_name": officer_name,
+            "outcome": outcome,
+            "outcome_note": outcome_note,
+        },
+    )
+    model_save(actor=actor, instance=talk, update_fields=_TALK_FIELDS)
+    return talk
+
+
+# --- the art. 122 note follows the official calendar (typhoon days added later) -----------------------
+
+# A run of rest days after a last day is never longer than this (Lunar New Year with a weekend: 9 days).
+_LONGEST_REST_RUN = dt.timedelta(days=14)
+
+
+@transaction.atomic
+def complaint_notes_refresh(*, day: dt.date, actor=None) -> int:
+    """A rest day was added, changed or removed: recount the art. 122 note of every open complaint
+    period whose last day it can shift, so the tracker pages (the dashboard) say what the case page says.
+
+    Only open periods, and nothing else of them changes (their dates, reminders and closings stay).
+    """
+    source_type = ContentType.objects.get_for_model(CaseOffence)
+    due = Deadline.objects.filter(
+        kind=Deadline.Kind.COMPLAINT,
+        state=Deadline.State.OPEN,
+        source_type=source_type,
+        due_at__gte=end_of_day(day - _LONGEST_REST_RUN - dt.timedelta(days=1)),
+        due_at__lte=end_of_day(day),
+    ).values_list("source_id", flat=True)
+    items = CaseOffence.objects.select_related("case", "offence").filter(pk__in=list(due))
+    count = 0
+    for item in items:
+        _sync_complaint_period(item, actor, before=_basis(item, _COMPLAINT_BASIS))
+        count += 1
+    return count

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.ages import age_on
+from cases.ages import age_on, is_minor_on
 from cases.forms_fields import add_service_errors
 from cases.readlog import log_case_read
-from cases.rocdate import format_roc
+from cases.rocdate import format_roc, parse_date
 from cases.selectors import case_for_user
 from legal import selectors, services
 from legal.forms import (
@@ -24,10 +24,11 @@ from legal.forms import (
     CaseOffenceForm,
     ConsultationForm,
     PoliceReportForm,
+    PreservationTalkForm,
     ProsecutorDirectionForm,
     SubsidyForm,
 )
-from legal.models import Offence
+from legal.models import Offence, SubsidyApplication
 
 MANAGE = "legal.manage_legal"
 PROSECUTOR = "legal.record_prosecutor_direction"
@@ -202,12 +203,20 @@ def consultation_edit(request, pk):
     return _render_form(request, case=case, form=form, title="法律諮詢")
 
 
-def _subsidy_warnings(case) -> list[str]:
-    """Guideline 4-2-3: before retaining a lawyer, the victim should have had a legal consultation."""
+def _subsidy_warnings(case, kind: str) -> list[str]:
+    """Guideline 4-2-3: before retaining a lawyer, the victim should have had a legal consultation.
+
+    Only for lawyer fees: litigation costs (court fees) do not mean retaining a lawyer.
+    """
+    if kind != SubsidyApplication.Kind.LAWYER_FEES:
+        return []
     summary = selectors.consultation_summary(case)
     if summary["held"]:
         return []
-    text = "被害人尚未完成法律諮詢。尚未委任律師而有委任需求者，建議先完成法律諮詢再決定（指引 4-2-3）。"
+    text = (
+        "申請委任律師費用：被害人尚未完成法律諮詢。"
+        "尚未委任律師而有委任需求者，建議先完成法律諮詢再決定（指引 4-2-3）。"
+    )
     if summary["next_booked"]:
         when = timezone.localtime(summary["next_booked"])
         text += f" 已預約 {format_roc(when.date())} {when:%H:%M} 的諮詢。"
@@ -229,7 +238,7 @@ def subsidy_add(request, pk):
         form=form,
         title="申請司法訴訟補助",
         intro="依本市性侵害被害人補助辦法申請委任律師與法律訴訟費用補助（指引 4-2-2）。",
-        warnings=_subsidy_warnings(case),
+        warnings=_subsidy_warnings(case, request.POST.get("kind", SubsidyApplication.Kind.LAWYER_FEES)),
     )
 
 
@@ -246,24 +255,52 @@ def subsidy_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         if _save_or_errors(request, form, services.subsidy_update, "訴訟補助已更新。", subsidy=subsidy):
             return redirect(_back_to(case))
-    return _render_form(request, case=case, form=form, title="司法訴訟補助", warnings=_subsidy_warnings(case))
+    kind = request.POST.get("kind", subsidy.kind)
+    return _render_form(
+        request, case=case, form=form, title="司法訴訟補助", warnings=_subsidy_warnings(case, kind)
+    )
 
 
 # --- police report (9) ------------------------------------------------------------------------------------
 
 
-def _minor_warning(case, scheduled_day) -> tuple[bool, list[str]]:
-    age = age_on(case.victim.birth_date, scheduled_day)
-    if age is not None and age < 18:
+def _minor_warning(case, scheduled_day) -> tuple[bool | None, list[str]]:
+    """9-2-7 by the hub's one answer (cases.ages): True, False or None when the birth date is unknown."""
+    minor = is_minor_on(case.victim.birth_date, scheduled_day)
+    if minor:
         return True, [
-            f"被害人報案時為 {age} 歲（未滿18歲）：請確認監護人陪同，若無則應派社工陪同（指引 9-2-7）。"
+            f"被害人報案時為 {age_on(case.victim.birth_date, scheduled_day)} 歲（未滿18歲）："
+            "請確認監護人陪同，若無則應派社工陪同（指引 9-2-7）。"
+        ]
+    if minor is None:
+        return None, [
+            "系統沒有被害人的出生日期：請確認報案時是否未滿18歲，並在下方「年齡」回答（指引 9-2-7）。"
         ]
     return False, []
 
 
-def _scheduled_day(form, fallback):
-    value = form.cleaned_data.get("scheduled_at") if form.is_bound and form.is_valid() else None
-    return timezone.localtime(value).date() if value else fallback
+def _report_day(request, fallback):
+    """The day the age is taken on: the report's (typed) date, not today."""
+    raw = request.POST.get("scheduled_at_0", "").strip() if request.method == "POST" else ""
+    if not raw:
+        return fallback
+    try:
+        return parse_date(raw)
+    except (ValueError, ValidationError):
+        return fallback
+
+
+def _report_form(request, case, *, editing: bool, initial: dict, day, report=None):
+    minor, warnings = _minor_warning(case, day)
+    form = PoliceReportForm(
+        request.POST or None,
+        initial=initial,
+        editing=editing,
+        minor=minor,
+        evidence=selectors.evidence_choices(case),
+        officers=selectors.police_officers(including=report.officer if report else None),
+    )
+    return form, warnings
 
 
 @login_required
@@ -271,9 +308,10 @@ def _scheduled_day(form, fallback):
 @require_http_methods(["GET", "POST"])
 def police_report_add(request, pk):
     case = case_for_user(request.user, pk, write=True)
-    minor, warnings = _minor_warning(case, timezone.localdate())
     initial = {"laws": selectors.suggested_laws(case)}
-    form = PoliceReportForm(request.POST or None, initial=initial, editing=False, minor=minor)
+    form, warnings = _report_form(
+        request, case, editing=False, initial=initial, day=_report_day(request, timezone.localdate())
+    )
     if request.method == "POST" and form.is_valid():
         if _save_or_errors(
             request, form, services.police_report_book, "報案時間已約定，已列入期限追蹤。", case=case
@@ -297,15 +335,63 @@ def police_report_edit(request, pk):
     case = report.case
     if request.method == "GET":
         log_case_read(user=request.user, case=case, view="法律服務：報案編輯頁")
-    minor, warnings = _minor_warning(case, timezone.localtime(report.scheduled_at).date())
     initial = {name: getattr(report, name) for name in PoliceReportForm.base_fields if name != "place_code"}
-    form = PoliceReportForm(request.POST or None, initial=initial, editing=True, minor=minor)
+    day = _report_day(request, timezone.localtime(report.scheduled_at).date())
+    form, warnings = _report_form(request, case, editing=True, initial=initial, day=day, report=report)
     if request.method == "POST" and form.is_valid():
         if _save_or_errors(
             request, form, services.police_report_update, "報案紀錄已更新。", police_report=report
         ):
             return redirect(_back_to(case))
     return _render_form(request, case=case, form=form, title="報案", warnings=warnings)
+
+
+# --- urgent evidence preservation discussed with the officer (9-2-6, 10-N) -----------------------------
+
+
+def _talk_form(request, case, *, initial=None, talk=None):
+    return PreservationTalkForm(
+        request.POST or None,
+        initial=initial,
+        reports=case.police_reports.order_by("-scheduled_at"),
+        officers=selectors.police_officers(including=talk.officer if talk else None),
+    )
+
+
+TALK_INTRO = (
+    "性私密影像案件不適用減少被害人重複陳述的程序；影像有遭洩漏、散布之虞，或須扣押相對人證物時，"
+    "可與員警討論報請檢察官指揮偵辦（指引 9-2-6、10）。"
+)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def preservation_add(request, pk):
+    case = case_for_user(request.user, pk, write=True)
+    form = _talk_form(request, case, initial={"discussed_at": timezone.now()})
+    if request.method == "POST" and form.is_valid():
+        if _save_or_errors(
+            request, form, services.preservation_talk_record, "已登錄與員警的討論。", case=case
+        ):
+            return redirect(_back_to(case))
+    return _render_form(request, case=case, form=form, title="證據保全急迫情形：與員警討論", intro=TALK_INTRO)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def preservation_edit(request, pk):
+    talk = selectors.preservation_talk_for_user(request.user, pk)
+    case = talk.case
+    if request.method == "GET":
+        log_case_read(user=request.user, case=case, view="法律服務：證據保全討論編輯頁")
+    initial = {name: getattr(talk, name) for name in PreservationTalkForm.base_fields}
+    form = _talk_form(request, case, initial=initial, talk=talk)
+    if request.method == "POST" and form.is_valid():
+        if _save_or_errors(request, form, services.preservation_talk_update, "已更新討論結果。", talk=talk):
+            return redirect(_back_to(case))
+    return _render_form(request, case=case, form=form, title="證據保全急迫情形：與員警討論", intro=TALK_INTRO)
 
 
 # --- prosecutor-directed investigation (10): police only, on the cases they referred -----------------
@@ -341,6 +427,7 @@ def prosecutor_new(request, pk):
         title="報請檢察官指揮偵辦",
         intro="有證據保全之急迫情形時，依刑事訴訟法報請檢察官指揮偵辦，以爭取時效、避免危害擴大（指引 10）。",
         referrals=case.my_referrals,
+        my_reports=case.my_reports,
         back_url=reverse("legal:police_cases"),
     )
 
@@ -370,5 +457,6 @@ def prosecutor_edit(request, pk):
         form=form,
         title="報請檢察官指揮偵辦",
         referrals=case.my_referrals,
+        my_reports=case.my_reports,
         back_url=reverse("legal:police_cases"),
     )

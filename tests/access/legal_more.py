@@ -1,15 +1,48 @@
-"""Access-matrix rows of the legal app's later pages (see tests/access/__init__.py)."""
+"""Access-matrix rows of the legal app's later pages (see tests/access/__init__.py).
+
+The urgent-preservation discussion (9-2-6, 10-N) is the worker's side of a case, like the other legal
+forms: the assigned worker and supervisors record it; another worker gets 404; the hotline, police and
+the admin never use the page (403).
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []  # the fixtures below, so tests/conftest.py makes them visible to the matrix
+import datetime as dt
 
-RECORD: dict[str, str] = {}
-RECORD_FIXTURES: dict[str, str] = {}
+import pytest
+from django.utils import timezone
+
+from legal import services
+
+__all__: list[str] = [
+    "legal_preservation_talk"
+]  # the fixtures below, so tests/conftest.py makes them visible
+
+RECORD: dict[str, str] = {
+    "legal:preservation_add": "case",
+    "legal:preservation_edit": "preservation_talk",
+}
+RECORD_FIXTURES: dict[str, str] = {"preservation_talk": "legal_preservation_talk"}
 POST_DATA: dict = {}
+
+
+@pytest.fixture
+def legal_preservation_talk(worker, case_of_worker):
+    return services.preservation_talk_record(
+        actor=worker,
+        case=case_of_worker,
+        discussed_at=timezone.now() - dt.timedelta(hours=1),
+        triggers=["leak"],
+        officer_name="大安分局 李警員",
+    )
+
 
 # fmt: off
 MATRIX: list[tuple] = [
     # url name                 method  anon    hotline worker  worker2 police  police2 superv  admin   nobody
+    ("legal:preservation_add", "GET",  "login", 403,   200,    404,    403,    403,    200,    403,    403),
+    ("legal:preservation_add", "POST", "login", 403,   200,    404,    403,    403,    200,    403,    403),
+    ("legal:preservation_edit", "GET", "login", 403,   200,    404,    403,    403,    200,    403,    403),
+    ("legal:preservation_edit", "POST", "login", 403,  200,    404,    403,    403,    200,    403,    403),
 ]
 # fmt: on

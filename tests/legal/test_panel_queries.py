@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases.models import Case
+from legal import services
 from legal.models import CaseOffence
 from legal.selectors import case_legal_panel
 from tests.factories import make_referral
@@ -25,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 N = 3
 # offences (with catalogue row and accusation joined) + their deadlines + the rest-day overrides
-# + consultations + police reports + subsidies + prosecutor directions
-PANEL_QUERIES = 7
+# + consultations + police reports + subsidies + prosecutor directions + preservation talks
+PANEL_QUERIES = 8
 
 CODES = ["C-A", "C-B", "P-A", "P-B", "P-C", "P-D", "P-E", "P-F"]
 
@@ -45,8 +47,18 @@ def _add(n, *, case, worker, worker2, police):
             actor=worker, case=case, escorted=bool(i % 2), escort_worker=worker2 if i % 2 else None
         )
         make_subsidy(actor=worker, case=case)
-        make_police_report(actor=worker, case=case, escorted=True, escort_worker=worker)
+        report = make_police_report(
+            actor=worker, case=case, escorted=True, escort_worker=worker, officer=police
+        )
         make_direction(police=police, case=case)
+        services.preservation_talk_record(
+            actor=worker,
+            case=case,
+            police_report=report,
+            discussed_at=timezone.now() - dt.timedelta(hours=1),
+            triggers=["leak"],
+            officer=police,
+        )
 
 
 @pytest.fixture
@@ -70,7 +82,7 @@ def test_the_panel_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(PANEL_QUERIES):
         large = case_legal_panel(case)
     assert len(large["offences"]) == 3 * len(small["offences"]) == 3 * N
-    assert len(large["directions"]) == 3 * N
+    assert len(large["directions"]) == len(large["talks"]) == 3 * N
     assert sum(1 for row in large["offences"] if row["accusation"]) > 0
 
 

@@ -67,33 +67,40 @@ class TestComplaintPeriod:
         assert deadline.owner == worker and deadline.case == case_of_worker
         assert "C-B" in deadline.title and "告訴期間" in deadline.title
 
-    def test_while_the_offender_is_unknown_it_is_a_warning_counted_from_learning_of_the_images(
+    def test_while_the_offender_is_unknown_no_period_runs_so_nothing_can_be_overdue(
         self, worker, case_of_worker
     ):
+        # Issue 14 point 1 (CCP 237): the six months start only when the offender is known. The old
+        # behaviour (a warning row counted from learning of the images) went overdue after six months.
         item = make_case_offence(
             actor=worker, case=case_of_worker, code="C-A", offender_known=False, knew_offender_on=None
         )
-        deadline = deadlines(item, Deadline.Kind.COMPLAINT).get()
-        assert deadline.is_warning is True
-        assert due_date(deadline) == D(2025, 9, 10)  # learned 2025-03-10
-        assert "尚未知悉犯人" in deadline.note and "114.03.10" in deadline.note
+        assert not deadlines(item, Deadline.Kind.COMPLAINT).filter(state=Deadline.State.OPEN).exists()
 
-    def test_when_the_offender_becomes_known_the_same_row_is_recounted_and_is_no_longer_a_warning(
-        self, worker, case_of_worker
-    ):
+    def test_when_the_offender_becomes_known_the_period_opens_from_that_day(self, worker, case_of_worker):
         item = make_case_offence(
             actor=worker, case=case_of_worker, code="C-A", offender_known=False, knew_offender_on=None
         )
-        warning = deadlines(item, Deadline.Kind.COMPLAINT).get()
-        DeadlineReminder.objects.create(deadline=warning, days_before=30)
 
         update(item, worker, offender_known=True, knew_offender_on=D(2025, 4, 1))
 
         deadline = deadlines(item, Deadline.Kind.COMPLAINT).get()
-        assert deadline.pk == warning.pk  # one row per offence, its history keeps the earlier date
         assert due_date(deadline) == D(2025, 10, 1)
         assert deadline.is_warning is False and deadline.note == ""
         assert deadline.state == Deadline.State.OPEN
+
+    def test_when_the_knowledge_date_is_corrected_the_same_row_moves_and_old_reminders_are_cleared(
+        self, worker, case_of_worker
+    ):
+        item = make_case_offence(actor=worker, case=case_of_worker, code="C-B")
+        first = deadlines(item, Deadline.Kind.COMPLAINT).get()
+        DeadlineReminder.objects.create(deadline=first, days_before=30)
+
+        update(item, worker, knew_offender_on=D(2025, 4, 1))
+
+        deadline = deadlines(item, Deadline.Kind.COMPLAINT).get()
+        assert deadline.pk == first.pk  # one row per offence, its history keeps the earlier date
+        assert due_date(deadline) == D(2025, 10, 1)
         assert not deadline.reminders.exists()  # reminders of the old date are cleared
         assert deadline.history.count() == 2
 
@@ -491,6 +498,8 @@ class TestPoliceReport:
             police_report=report,
             scheduled_at=timezone.now() - dt.timedelta(hours=1),
             status=PoliceReport.Status.DONE,
+            complaint_decision=PoliceReport.ComplaintDecision.DEFERRED,  # 9-2-5: asked once done
+            age_answer=PoliceReport.AgeAnswer.ADULT,  # 9-2-7: no birth date, so the worker confirms it
             **values,
         )
         assert deadlines(report, Deadline.Kind.APPOINTMENT).get().state == Deadline.State.DONE

@@ -117,8 +117,9 @@ class TestOffenceAdd:
             ),
             (
                 {"learned_on": "114.13.40"},
-                "日期格式不正確，請輸入民國日期（例：112.10.18）或西元日期（例：2023-10-18）。",
-            ),
+                "114.13.40 不存在，請再核對一次。",
+            ),  # the hub's wording (ROCDateField)
+            ({"learned_on": "上個月"}, "日期格式不正確，請輸入民國日期"),
             ({"offence": ""}, "這個欄位是必須的。"),
         ],
     )
@@ -444,6 +445,8 @@ class TestPoliceReportEdit:
                 "officer_gender": "female",
                 "laws": ["criminal_complaint"],
                 "status": "done",
+                "complaint_decision": "deferred",  # 9-2-5: a done report records the decision
+                "age_answer": "adult",  # 9-2-7: no birth date on file, so the worker confirms the age
             },
         )
         assert response.status_code == 302
@@ -566,13 +569,21 @@ class TestCasePanel:
         assert roc(limit) in html and f"剩 {(limit - TODAY()).days:,} 天（約 19 年）" in html
         assert reverse("legal:offence_add", args=[case_of_worker.pk]) in html
 
-    def test_an_unknown_offender_shows_as_an_estimate(self, client, worker, case_of_worker):
+    def test_an_unknown_offender_shows_the_date_if_known_today_and_never_overdue(
+        self, client, worker, case_of_worker
+    ):
+        # Issue 14 point 1: learned 114.03.10, long ago; the old page said 已逾期 although no period ran.
+        from legal.deadlines import complaint_deadline
+
         make_case_offence(
             actor=worker, case=case_of_worker, code="C-A", offender_known=False, knew_offender_on=None
         )
         client.force_login(worker)
         html = client.get(case_of_worker.get_absolute_url()).content.decode()
-        assert "暫估" in html and "尚未知悉犯人" in html and "已逾期" in html  # learned 114.03.10
+        assert (
+            "暫估" in html and f"若今天知悉犯人，告訴期間將至 {roc(complaint_deadline(TODAY()))} 止" in html
+        )
+        assert "已逾期" not in html and "已逾告訴期間" not in html
 
     def test_the_hotline_reads_the_legal_side_but_gets_no_edit_links(
         self, client, hotline, worker, case_of_worker
