@@ -75,6 +75,10 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Evidence fingerprints (guideline 4-3-2E): two images whose perceptual hashes (64 bits, computed in the
+# browser) differ in at most this many bits are reported as the same image posted again.
+EVIDENCE_PHASH_THRESHOLD = env.int("EVIDENCE_PHASH_THRESHOLD", default=10)
+
 # The images never enter the system (guideline 4-3-2E): with no upload handler, the file parts of a
 # multipart request are read and dropped; no file is ever buffered, written to a temporary file or seen
 # by a view (request.FILES is always empty). No form of the app is multipart.

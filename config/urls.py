@@ -13,6 +13,9 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("legal/", include("legal.urls")),
     path("services/", include("services.urls")),
+    path("safety/", include("safety.urls")),
+    path("", include("evidence.urls")),
+    path("", include("takedown.urls")),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
