@@ -110,6 +110,7 @@ def add_contacts_and_closures(*, users: dict, cases: list, rng) -> None:
             duration_minutes=25,
             notes="被害人表示前伴侶今天在住處樓下等候，很害怕；已建議先報警（110）並請親友陪同。",
         )
+    _appointments_sms_and_reminders(users=users, assigned=assigned, now=now)
     for case, approve in ((assigned[-1], True), (assigned[-2], False)) if len(assigned) >= 3 else ():
         worker = case.assigned_worker
         for deadline in case.deadlines.filter(state=Deadline.State.OPEN):
@@ -129,3 +130,42 @@ def add_contacts_and_closures(*, users: dict, cases: list, rng) -> None:
             services.case_close_decide(
                 actor=users["supervisor"], case=case, approve=True, comment="同意結案。"
             )
+
+
+def _appointments_sms_and_reminders(*, users: dict, assigned: list, now) -> None:
+    """A service booked on a case and one from a waiting call; a contact that did not reach the victim
+    with the generic resource SMS (printed to the console in development); the deadline reminders."""
+    import datetime as dt
+
+    from cases import services, tracker
+    from cases.models import Contact, Intake
+
+    if assigned:
+        case = assigned[1] if len(assigned) > 1 else assigned[0]
+        services.appointment_book(
+            actor=case.assigned_worker,
+            case=case,
+            service="counselling",
+            scheduled_at=(now + dt.timedelta(days=4)).replace(hour=6, minute=0, second=0, microsecond=0),
+            place_code="B2",
+            note="首次諮商，社工陪同。",
+        )
+        services.contact_record(
+            actor=case.assigned_worker,
+            case=case,
+            contacted_at=now - dt.timedelta(hours=5),
+            mode=Contact.Mode.PHONE,
+            result=Contact.Result.NOT_REACHED,
+            notes="兩次撥打未接聽。",
+            send_resource_sms=bool(case.victim.phone),
+        )
+    waiting = Intake.objects.filter(status=Intake.Status.PENDING).order_by("received_at").first()
+    if waiting is not None:
+        services.appointment_book(
+            actor=users["hotline"],
+            intake=waiting,
+            service="legal",
+            scheduled_at=(now + dt.timedelta(days=6)).replace(hour=2, minute=0, second=0, microsecond=0),
+            place_code="A3",
+        )
+    tracker.send_due_reminders()

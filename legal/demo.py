@@ -21,6 +21,36 @@ def add_demo_data(*, users: dict, cases: list, rng) -> None:
     today = timezone.localdate()
     _add_cases(users=users, cases=cases, rng=rng, today=today)
     _add_reports(users=users, cases=[c for c in cases if c.assigned_worker_id])
+    _add_subsidy_direction_and_rest_day(users=users, cases=[c for c in cases if c.assigned_worker_id])
+
+
+def _add_subsidy_direction_and_rest_day(*, users: dict, cases: list) -> None:
+    """A litigation-cost subsidy under review, a prosecutor's direction the demo officer requested on a
+    case they referred, and a typhoon day off the administrator added to the calendar (art. 122 note)."""
+    from legal.models import RestDay, SubsidyApplication
+
+    if cases:
+        case = cases[-1]
+        services.subsidy_apply(
+            actor=case.assigned_worker,
+            case=case,
+            kind=SubsidyApplication.Kind.LITIGATION_COSTS,
+            applied_on=timezone.localdate() - dt.timedelta(days=6),
+            note="被害人已完成法律諮詢，申請訴訟費用補助。",
+        )
+    police = users.get("police")
+    referred = [c for c in cases if c.intakes.filter(created_by=police, source="referral").exists()]
+    if police is not None and referred:
+        services.prosecutor_direction_request(
+            actor=police,
+            case=referred[0],
+            requested_at=timezone.now() - dt.timedelta(days=1, hours=3),
+            prosecutor_office="臺灣臺北地方檢察署",
+            urgency="相對人揚言將影片上傳至境外網站，需即時扣押其手機與雲端帳號。",
+        )
+    RestDay.objects.get_or_create(
+        date=timezone.localdate() + dt.timedelta(days=40), defaults={"name": "颱風停止上班（示範）"}
+    )
 
 
 def _add_reports(*, users: dict, cases: list) -> None:

@@ -27,6 +27,13 @@ def add_demo_data(*, users: dict, cases: list, rng) -> None:
     assigned = [c for c in cases if c.assigned_worker_id and not c.is_closed]
     for i, case in enumerate(assigned):
         actor = case.assigned_worker
+        services.support_note_record(
+            actor=actor,
+            case=case,
+            noted_at=now - dt.timedelta(days=5, hours=i),
+            emotions=["shame", "fear"] if i % 2 == 0 else ["anxiety", "anger"],
+            support_given="陪伴被害人說出對影像外流的羞愧與害怕，肯定其求助的勇氣，說明接下來的下架與法律程序。",
+        )
         # A trend: three screenings a fortnight apart, improving; every third case had an urgent answer.
         for week, base in ((6, 3), (4, 2), (2, 1)):
             items = [min(4, base + rng.randint(0, 1)) for _ in range(5)]
