@@ -291,7 +291,9 @@ def sms_queue_due_victim_reminders(*, now: dt.datetime | None = None) -> int:
     """The periodic scan: complaint deadlines (guideline 4-3a) of victims who agreed to SMS, once per step.
 
     Steps are SMS_VICTIM_REMINDER_DAYS. A deadline that is only a warning (offender not yet known) is
-    skipped. Idempotent: the step and the due date are part of the message key.
+    skipped. A victim hears of one date only: the earliest complaint period of the case that is running
+    (two offences with two periods are not two messages). Idempotent: the step and the due date are part
+    of the message key.
     """
     from cases.tracker import end_of_day, reminder_step
 
@@ -316,8 +318,13 @@ def sms_queue_due_victim_reminders(*, now: dt.datetime | None = None) -> int:
             .exclude(case__victim__phone_index="")
             .select_related("case", "case__victim")
             .only("id", "due_at", "all_day", "case__id", "case__victim__id", "case__victim__phone")
+            .order_by("case_id", "due_at")
         )
+        seen_cases = set()
         for deadline in deadlines:
+            if deadline.case_id in seen_cases:
+                continue
+            seen_cases.add(deadline.case_id)
             local_due = timezone.localtime(deadline.due_at)
             step = reminder_step((local_due.date() - today).days, offsets)
             if step is None or step < 0:

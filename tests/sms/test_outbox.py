@@ -337,6 +337,28 @@ class TestConsentAndReminders:
         later = timezone.now() + dt.timedelta(days=4, hours=1)
         assert outbox.sms_queue_due_victim_reminders(now=later) == 1  # the 1-day step
 
+    def test_two_running_periods_of_one_case_are_one_reminder_of_the_earliest(
+        self, worker, consenting_case, settings
+    ):
+        """Guideline 4-3a with two complaint offences: the victim hears of the earliest running date only."""
+        from cases.models import CaseReadLog
+
+        settings.SMS_VICTIM_REMINDER_DAYS = [7]
+        today = timezone.localdate()
+        for days, view in ((6, "second source"), (3, "first source")):
+            source = CaseReadLog.objects.create(case=consenting_case, user=worker, view=view)
+            tracker.deadline_open(
+                case=consenting_case,
+                kind=Deadline.Kind.COMPLAINT,
+                source=source,
+                title="告訴期間",
+                due=today + dt.timedelta(days=days),
+            )
+        assert outbox.sms_queue_due_victim_reminders() == 1
+        message = SmsMessage.objects.get()
+        earliest = today + dt.timedelta(days=3)
+        assert f"{earliest.month}月{earliest.day}日" in refreshed(message).body
+
 
 class TestIntakeHook:
     def test_declining_victim_gets_the_generic_sms_in_the_intake_transaction(
