@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from cases.registry import linkable_records
 from cases.selectors import case_for_user
 from evidence import rules
 from evidence.models import ChecklistItem, EvidenceItem, EvidenceTeaching
@@ -64,6 +65,22 @@ def matches_by_item(case, items: list[EvidenceItem]) -> dict:
     return found
 
 
+def collect_now_prompt(case, teaching) -> dict | None:
+    """指引 4-3-2A: a victim who will report, or a publicly prosecuted offence, should collect evidence
+    at once. The offences come from the legal app through the hub registry (no import of legal). None
+    when nothing calls for it; else the reasons and whether the advice was recorded."""
+    reasons = []
+    for offence in linkable_records(case, "case_offence"):
+        data = offence.data or {}
+        if data.get("public"):
+            reasons.append(f"{offence.label}（非告訴乃論）")
+        elif data.get("wants_to_report"):
+            reasons.append(f"{offence.label}（被害人願意報案）")
+    if not reasons:
+        return None
+    return {"reasons": reasons, "advised": bool(teaching and teaching.advised_collect_now)}
+
+
 def case_evidence_panel(case) -> dict:
     """What the case page's evidence section shows, in a constant number of queries.
 
@@ -86,6 +103,7 @@ def case_evidence_panel(case) -> dict:
             groups.append((label, rows))
     matches = matches_by_item(case, items)
     case.__dict__["_evidence_panel"] = context = {
+        "collect_now": collect_now_prompt(case, teaching),
         "items": [(item, matches.get(item.pk, [])) for item in items],
         "teaching": teaching,
         "checklist_groups": groups,

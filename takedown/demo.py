@@ -24,6 +24,10 @@ def add_demo_data(*, users: dict, cases: list, rng) -> None:
         services.advice_save(
             actor=actor,
             case=case,
+            spread_status="spread" if i % 3 else "threatened",
+            platforms_known=1 + i % 3 if i % 3 else 0,
+            urls_known=2 + i if i % 3 else 0,
+            still_online="yes" if i % 3 else "unknown",
             advised_on=today - dt.timedelta(days=9),
             advise_report=True,
             advise_takedown_centre=True,

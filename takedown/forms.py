@@ -102,6 +102,15 @@ class StopNCIIForm(forms.Form):
 class AdviceForm(forms.Form):
     """Guideline 5-1, 5-3 (5-3-1…5-3-3B), 8-1-2."""
 
+    spread_status = forms.ChoiceField(
+        label="散布狀況（指引 8-1-1：先了解散布的狀況與程度）",
+        choices=[("", "請選擇")] + PreventionAdvice.Spread.choices,
+    )
+    platforms_known = forms.IntegerField(label="已知散布平台數", required=False, min_value=0, max_value=999)
+    urls_known = forms.IntegerField(label="已知網址數", required=False, min_value=0, max_value=9999)
+    still_online = forms.ChoiceField(
+        label="目前是否仍在網路上", choices=[("", "—")] + PreventionAdvice.StillOnline.choices, required=False
+    )
     advised_on = ROCDateField(label="建議日期")
     advise_report = _flag("建議報案")
     advise_takedown_centre = _flag("建議向性影像處理中心申訴下架")
@@ -120,3 +129,11 @@ class AdviceForm(forms.Form):
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["privacy_items"].choices = [(i.code, f"{i.platform}｜{i.text}") for i in items]
+        for name in ("platforms_known", "urls_known"):
+            self.fields[name].error_messages.update(
+                {
+                    "min_value": "請填 0 或正整數。",
+                    "max_value": "數量過大，請再確認。",
+                    "invalid": "請填數字。",
+                }
+            )

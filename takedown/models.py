@@ -242,9 +242,27 @@ class PreventionAdvice(models.Model):
         PHONE = "phone", "電話"
         ONLINE = "online", "線上"
 
+    class Spread(models.TextChoices):
+        NOT_SPREAD = "not_spread", "尚未散布"
+        SPREAD = "spread", "已散布"
+        THREATENED = "threatened", "遭威脅散布"
+        UNSURE = "unsure", "不確定"
+
+    class StillOnline(models.TextChoices):
+        YES = "yes", "仍在網路上"
+        NO = "no", "已不在網路上"
+        UNKNOWN = "unknown", "不清楚"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.OneToOneField(
         Case, on_delete=models.CASCADE, related_name="prevention_advice", verbose_name="案件"
+    )
+    # 指引 8-1-1: first learn how far the images spread (the form of violence is the legal app's offences).
+    spread_status = models.CharField("散布狀況", max_length=12, choices=Spread.choices, blank=True)
+    platforms_known = models.PositiveSmallIntegerField("已知散布平台數", null=True, blank=True)
+    urls_known = models.PositiveSmallIntegerField("已知網址數", null=True, blank=True)
+    still_online = models.CharField(
+        "目前是否仍在網路上", max_length=10, choices=StillOnline.choices, blank=True
     )
     advised_on = models.DateField("建議日期")
     advise_report = models.BooleanField("建議報案", default=False)

@@ -252,6 +252,10 @@ def stopncii_save(*, actor, case: Case, minor: bool | None, **data) -> StopNCIIC
 
 
 ADVICE_FIELDS = [
+    "spread_status",
+    "platforms_known",
+    "urls_known",
+    "still_online",
     "advised_on",
     "advise_report",
     "advise_takedown_centre",
@@ -271,6 +275,8 @@ def advice_save(*, actor, case: Case, **data) -> PreventionAdvice:
     errors: dict = {}
     _not_future(errors, "advised_on", data.get("advised_on"), "建議日期")
     _not_future(errors, "privacy_given_on", data.get("privacy_given_on"), "隱私權設定教學日期")
+    if data.get("spread_status") == PreventionAdvice.Spread.NOT_SPREAD and (data.get("urls_known") or 0) > 0:
+        errors.setdefault("spread_status", []).append("已知有散布的網址，散布狀況請選「已散布」。")
     known = set(PrivacySettingItem.objects.filter(is_active=True).values_list("code", flat=True))
     items = list(dict.fromkeys(data.get("privacy_items") or []))
     if set(items) - known:

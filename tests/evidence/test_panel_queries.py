@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 N = 3
 # items (platform joined) + teaching + checklist items + the victim's fingerprinted items for matches
-PANEL_QUERIES = 4
+# + the case's offences from the legal app (4-3-2A; none on the case page, where legal read them first)
+PANEL_QUERIES = 5
 
 
 def _add(n, *, case, worker):

@@ -147,6 +147,10 @@ class TestAdvice:
         response = client.post(
             reverse("takedown:advice", args=[case_of_worker.pk]),
             {
+                "spread_status": "spread",
+                "platforms_known": "2",
+                "urls_known": "5",
+                "still_online": "yes",
                 "advised_on": format_roc(timezone.localdate()),
                 "advise_takedown_centre": "on",
                 "privacy_given_on": format_roc(timezone.localdate()),
@@ -154,10 +158,26 @@ class TestAdvice:
             },
         )
         assert response.status_code == 302
-        assert PreventionAdvice.objects.get(case=case_of_worker).privacy_items == [
-            "fb-audience",
-            "line-block",
-        ]
+        advice = PreventionAdvice.objects.get(case=case_of_worker)
+        assert advice.privacy_items == ["fb-audience", "line-block"]
+        assert (advice.spread_status, advice.platforms_known, advice.urls_known) == ("spread", 2, 5)
+        html = client.get(case_of_worker.get_absolute_url()).content.decode()
+        assert "散布狀況：已散布・2 個平台・5 個網址・仍在網路上" in html
+
+    def test_the_spread_must_be_assessed_first_and_be_consistent(self, client, worker, case_of_worker):
+        """指引 8-1-1: learn how far the images spread before advising; 'not spread' with URLs is refused."""
+        client.force_login(worker)
+        url = reverse("takedown:advice", args=[case_of_worker.pk])
+        today = format_roc(timezone.localdate())
+        missing = client.post(url, {"advised_on": today, "victim_response": "想先了解流程"})
+        assert missing.status_code == 200 and "這個欄位是必須的" in missing.content.decode()
+        assert "想先了解流程" in missing.content.decode()
+        contradictory = client.post(
+            url, {"advised_on": today, "spread_status": "not_spread", "urls_known": "3"}
+        )
+        assert contradictory.status_code == 200
+        assert "散布狀況請選「已散布」" in contradictory.content.decode()
+        assert not PreventionAdvice.objects.exists()
 
 
 class TestResources:
