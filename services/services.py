@@ -401,37 +401,16 @@ def _sync_court_appointment(escort: Escort, actor, *, rebooked: bool, place_code
         deadline_cancel_for_source(
             source=escort, kind=Deadline.Kind.APPOINTMENT, actor=actor, reason="陪同出庭已取消。"
         )
-    if escort.status != Escort.Status.PLANNED:
-        outbox.sms_cancel_pending_for_source(source=escort, actor=actor)
-        return
-    if not (rebooked or place_code):
-        return
-    outbox.sms_cancel_pending_for_source(source=escort, actor=actor)
-    if not place_code:
-        return
-    send_at = escort.starts_at - REMINDER_LEAD
-    if send_at <= timezone.now():
-        escort.sms_reminder_note = "距開庭已不到 24 小時，未排定簡訊提醒。"
-        return
-    try:
-        outbox.sms_queue_appointment_reminder(
-            actor=actor,
-            case=escort.case,
-            starts_at=escort.starts_at,
-            place_code=place_code,
-            source=escort,
-            send_at=send_at,
-        )
-    except ValidationError as exc:
-        code = getattr(exc, "code", None)
-        if code == "sms_no_consent":
-            escort.sms_reminder_note = "被害人未同意以簡訊聯繫，未排定簡訊提醒。"
-        elif code == "sms_no_mobile":
-            escort.sms_reminder_note = "被害人沒有可接收簡訊的手機號碼，未排定簡訊提醒。"
-        else:
-            raise
-        return
-    escort.sms_reminder_note = "已排定開庭前 24 小時的簡訊提醒。"
+    note = outbox.sms_sync_appointment_reminder(
+        actor=actor,
+        source=escort,
+        case=escort.case,
+        starts_at=escort.starts_at,
+        booked=escort.status == Escort.Status.PLANNED,
+        rebooked=rebooked,
+        place_code=place_code,
+    )
+    escort.sms_reminder_note = "已排定開庭前 24 小時的簡訊提醒。" if note == outbox.REMINDER_QUEUED else note
 
 
 def record_due(escort: Escort) -> dt.date:

@@ -261,6 +261,47 @@ def sms_queue_appointment_reminder(
     )
 
 
+APPOINTMENT_REMINDER_LEAD = dt.timedelta(hours=24)
+
+
+def sms_sync_appointment_reminder(
+    *, actor, source, case: Case, starts_at: dt.datetime, booked: bool, rebooked: bool, place_code: str
+) -> str:
+    """Keep the victim's generic reminder of a booked appointment in step with the booking.
+
+    Not booked (cancelled, held, done): pending reminders are cancelled. Booked anew or moved, or a new
+    code typed: pending reminders are cancelled and, with a place code, one is queued a day before. A
+    booking left as it was, without a code, keeps its reminder. Returns a note for staff ("" when there
+    is nothing to say): queued, too late to remind, no consent, no mobile.
+    """
+    if not booked:
+        sms_cancel_pending_for_source(source=source, actor=actor)
+        return ""
+    if not (rebooked or place_code):
+        return ""
+    sms_cancel_pending_for_source(source=source, actor=actor)
+    if not place_code:
+        return ""
+    send_at = starts_at - APPOINTMENT_REMINDER_LEAD
+    if send_at <= timezone.now():
+        return "距約定時間已不到 24 小時，未排定簡訊提醒。"
+    try:
+        sms_queue_appointment_reminder(
+            actor=actor, case=case, starts_at=starts_at, place_code=place_code, source=source, send_at=send_at
+        )
+    except ValidationError as exc:
+        code = getattr(exc, "code", None)
+        if code == "sms_no_consent":
+            return "被害人未同意以簡訊聯繫，未排定簡訊提醒。"
+        if code == "sms_no_mobile":
+            return "被害人沒有可接收簡訊的手機號碼，未排定簡訊提醒。"
+        raise
+    return REMINDER_QUEUED
+
+
+REMINDER_QUEUED = "已排定約定時間前 24 小時的簡訊提醒。"
+
+
 def sms_source_key(source) -> str:
     """ "legal.legalconsultation:<pk>": the record an SMS is about; no personal data."""
     return f"{source._meta.label_lower}:{source.pk}"

@@ -21,8 +21,19 @@ from tests.factories import make_case
 pytestmark = pytest.mark.django_db
 
 
-def _tmp_files() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).iterdir()}
+@pytest.fixture
+def private_tmp(tmp_path, settings, monkeypatch):
+    """A temporary directory of this test's own, where Django would put an uploaded file that does not
+    fit in memory (the shared /tmp sees other processes' files come and go)."""
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(folder)
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
 
 
 def _image(size: int = 3 * 1024 * 1024) -> SimpleUploadedFile:
@@ -30,18 +41,23 @@ def _image(size: int = 3 * 1024 * 1024) -> SimpleUploadedFile:
     return SimpleUploadedFile("evidence.jpg", b"\xff\xd8\xff" + b"0" * size, content_type="image/jpeg")
 
 
-def test_the_file_part_of_a_multipart_post_never_reaches_the_request():
+def test_the_file_part_of_a_multipart_post_never_reaches_the_request(private_tmp):
     request = RequestFactory().post("/cases/", {"notes": "附上截圖", "file": _image()})
-    before = _tmp_files()
     assert request.POST["notes"] == "附上截圖"
     assert len(request.FILES) == 0
-    assert _tmp_files() - before == set()
+    assert _files(private_tmp) == set()
 
 
-def test_a_form_posted_with_a_file_saves_its_fields_and_no_file(client, hotline, worker):
+def test_the_check_can_fail_with_djangos_default_handlers(private_tmp, settings):
+    settings.FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+    request = RequestFactory().post("/cases/", {"file": _image()})
+    assert len(request.FILES) == 1  # with a handler, a big file goes to disk in the private folder
+    assert _files(private_tmp) != set()
+
+
+def test_a_form_posted_with_a_file_saves_its_fields_and_no_file(client, hotline, worker, private_tmp):
     case = make_case(actor=hotline, worker=worker)
     client.force_login(worker)
-    before = _tmp_files()
     response = client.post(
         reverse("cases:contact_new", args=[case.pk]),
         {
@@ -55,7 +71,7 @@ def test_a_form_posted_with_a_file_saves_its_fields_and_no_file(client, hotline,
     )
     assert response.status_code == 302
     assert Contact.objects.get(case=case).notes == "被害人未接聽"
-    assert _tmp_files() - before == set()
+    assert _files(private_tmp) == set()
 
 
 def test_no_upload_handler_is_configured():
