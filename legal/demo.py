@@ -1,6 +1,7 @@
 """Fictional legal records for `seed_demo`: offences with running periods, an accusation, bookings, a
 report taken by the demo police account (so that officer can record a prosecutor's direction), a report
-done with its statement details, an indictment that stopped a limitation, a preservation discussion."""
+done with its statement details, an indictment that stopped a limitation, a preservation discussion, the law
+explained to a victim and a lawyer matched."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def _add_subsidy_direction_and_rest_day(*, users: dict, cases: list) -> None:
             applied_on=timezone.localdate() - dt.timedelta(days=6),
             note="被害人已完成法律諮詢，申請訴訟費用補助。",
         )
+        _add_explanation_and_lawyer(case=case)
     police = users.get("police")
     referred = [c for c in cases if c.intakes.filter(created_by=police, source="referral").exists()]
     if police is not None and referred:
@@ -50,6 +52,40 @@ def _add_subsidy_direction_and_rest_day(*, users: dict, cases: list) -> None:
         )
     RestDay.objects.get_or_create(
         date=timezone.localdate() + dt.timedelta(days=40), defaults={"name": "颱風停止上班（示範）"}
+    )
+
+
+def _add_explanation_and_lawyer(*, case) -> None:
+    """The law explained to the victim (4-A) and a lawyer matched with a lawyer-fee subsidy (4-1-2)."""
+    from legal.models import LawExplanation, LawyerReferral, SubsidyApplication
+
+    worker = case.assigned_worker
+    today = timezone.localdate()
+    services.law_explanation_record(
+        actor=worker,
+        case=case,
+        explained_on=today - dt.timedelta(days=8),
+        topics=[
+            LawExplanation.Topic.CRIMINAL_CODE,
+            LawExplanation.Topic.SEXUAL_ASSAULT_ACT,
+            LawExplanation.Topic.COMPLAINT_PERIOD,
+        ],
+        note="說明身分保密與社工可陪同偵訊；被害人想先了解委任律師。",
+    )
+    fees = services.subsidy_apply(
+        actor=worker,
+        case=case,
+        kind=SubsidyApplication.Kind.LAWYER_FEES,
+        applied_on=today - dt.timedelta(days=5),
+    )
+    services.lawyer_referral_record(
+        actor=worker,
+        case=case,
+        lawyer_or_org="法律扶助基金會臺北分會 陳律師（示範）",
+        matched_on=today - dt.timedelta(days=4),
+        status=LawyerReferral.Status.MATCHING,
+        subsidy=fees,
+        note="已約被害人與律師初談。",
     )
 
 

@@ -32,6 +32,26 @@ def legal_entries(case, user) -> list[CaseEntry]:
                 url="#panel-legal",
             )
         )
+    for explanation in panel["explanations"]:
+        entries.append(
+            CaseEntry(
+                at=explanation.created_at,
+                kind="法律說明",
+                title=f"說明法律規定：{explanation.topic_labels()}",
+                by=staff_name(explanation.by),
+                url="#panel-legal",
+            )
+        )
+    for referral in panel["lawyer_referrals"]:
+        entries.append(
+            CaseEntry(
+                at=referral.created_at,
+                kind="媒合律師",
+                title=f"{referral.get_status_display()}・{referral.lawyer_or_org}",
+                by=staff_name(referral.created_by),
+                url="#panel-legal",
+            )
+        )
     for row in panel["police_reports"]:
         report = row["report"]
         entries.append(

@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases.forms_fields import ROCDateField, ROCDateTimeField
 from cases.people import staff_name
@@ -16,6 +17,8 @@ from cases.selectors import social_workers
 from cases.sms.text import SmsTextError, check_place_code
 from legal.models import (
     CaseOffence,
+    LawExplanation,
+    LawyerReferral,
     LegalConsultation,
     Offence,
     PoliceReport,
@@ -23,6 +26,7 @@ from legal.models import (
     ProsecutorDirection,
     SubsidyApplication,
 )
+from legal.reference import SEXUAL_ASSAULT_ACT_REFERENCE
 from legal.selectors import police_officers
 
 
@@ -348,6 +352,77 @@ class PoliceReportForm(PlaceCodeMixin, forms.Form):
                 )
             )
         self.helper.layout = Layout(*parts, "note", Submit("submit", "儲存"))
+
+
+def _reference_html() -> str:
+    items = "".join(
+        f"<li><strong>{escape(heading)}</strong>：{escape(text)}</li>"
+        for heading, text in SEXUAL_ASSAULT_ACT_REFERENCE
+    )
+    return (
+        '<div class="card mb-3" id="law-reference"><div class="card-body small">'
+        '<h2 class="h6">性侵害犯罪防治法：被害人保護重點（說明時參考）</h2>'
+        f'<ul class="mb-0">{items}</ul></div></div>'
+    )
+
+
+class LawExplanationForm(forms.Form):
+    """Guideline 4-A: which parts of the law were explained to the victim, when and by whom."""
+
+    explained_on = ROCDateField(label="說明日期")
+    by = StaffChoiceField(label="說明人員", queryset=None, empty_label=None)
+    topics = forms.MultipleChoiceField(
+        label="說明的法律規定（可複選）",
+        choices=LawExplanation.Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = _note("備註（勾選「其他」時請寫明）")
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["by"].queryset = staff
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            HTML(_reference_html()),
+            Row(Column("explained_on"), Column("by")),
+            "topics",
+            "note",
+            Submit("submit", "儲存"),
+        )
+
+
+def _subsidy_label(subsidy: SubsidyApplication) -> str:
+    return f"{format_roc(subsidy.applied_on)} {subsidy.get_kind_display()}（{subsidy.get_status_display()}）"
+
+
+class LawyerReferralForm(forms.Form):
+    """Guideline 4-1-2: a lawyer matched for the victim to retain, and whether they did."""
+
+    lawyer_or_org = forms.CharField(
+        label="律師／機構", max_length=100, help_text="例：法律扶助基金會臺北分會 陳律師"
+    )
+    matched_on = ROCDateField(label="媒合日期")
+    status = forms.ChoiceField(label="狀態", choices=LawyerReferral.Status.choices)
+    subsidy = forms.ModelChoiceField(
+        label="相關的訴訟補助申請（指引 4-2-2）",
+        queryset=None,
+        required=False,
+        empty_label="—（未申請補助）",
+    )
+    note = _note()
+
+    def __init__(self, *args, subsidies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subsidy"].queryset = subsidies
+        self.fields["subsidy"].label_from_instance = _subsidy_label
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("lawyer_or_org"), Column("matched_on")),
+            Row(Column("status"), Column("subsidy")),
+            "note",
+            Submit("submit", "儲存"),
+        )
 
 
 def _report_label(report: PoliceReport) -> str:

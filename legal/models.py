@@ -660,3 +660,104 @@ class PreservationTalk(models.Model):
             errors["discussed_at"] = ["討論時間不能晚於現在。"]
         if errors:
             raise ValidationError(errors)
+
+
+class LawExplanation(models.Model):
+    """Guideline 4-A: staff explained the law that applies to the victim's case (刑法, 性侵害犯罪防治法)."""
+
+    class Topic(models.TextChoices):
+        CRIMINAL_CODE = "criminal_code", "刑法（罪名與刑度）"
+        SEXUAL_ASSAULT_ACT = "sexual_assault_act", "性侵害犯罪防治法（被害人權益與服務）"
+        COMPLAINT_PERIOD = "complaint_period", "告訴期間"
+        LIMITATION = "limitation", "追訴期"
+        PROTECTION_ORDER = "protection_order", "保護令"
+        OTHER = "other", "其他"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="law_explanations", verbose_name="案件"
+    )
+    explained_on = models.DateField("說明日期")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="說明人員"
+    )
+    topics = models.JSONField("說明的法律規定", default=list)
+    note = EncryptedTextField("備註", blank=True)
+    created_at = models.DateTimeField("登錄時間", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "法律規定說明"
+        verbose_name_plural = "法律規定說明"
+        ordering = ["explained_on", "created_at"]
+        indexes = [models.Index(fields=["case", "explained_on"], name="lawexplanation_case")]
+
+    def __str__(self) -> str:
+        return f"法律規定說明 {str(self.pk)[:8]}"
+
+    def topic_labels(self) -> str:
+        labels = dict(self.Topic.choices)
+        return "、".join(str(labels.get(t, t)) for t in self.topics or [])
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        topics = set(self.topics or [])
+        if not topics:
+            errors["topics"] = ["請勾選向被害人說明了哪些法律規定（指引 4-A）。"]
+        elif not topics <= set(self.Topic.values):
+            errors["topics"] = ["說明項目的選項不正確。"]
+        if self.Topic.OTHER in topics and not (self.note or "").strip():
+            errors["note"] = ["勾選「其他」時，請在備註寫明說明了哪些規定。"]
+        _not_future(errors, "explained_on", self.explained_on, "說明日期")
+        if errors:
+            raise ValidationError(errors)
+
+
+class LawyerReferral(models.Model):
+    """Guideline 4-1-2: the center matches the victim with a lawyer to retain (媒合委任律師)."""
+
+    class Status(models.TextChoices):
+        MATCHING = "matching", "媒合中"
+        RETAINED = "retained", "已委任"
+        NOT_RETAINED = "not_retained", "未委任"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="lawyer_referrals", verbose_name="案件"
+    )
+    lawyer_or_org = models.CharField("律師／機構", max_length=100)
+    matched_on = models.DateField("媒合日期")
+    status = models.CharField("狀態", max_length=15, choices=Status.choices, default=Status.MATCHING)
+    subsidy = models.ForeignKey(
+        SubsidyApplication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lawyer_referrals",
+        verbose_name="相關的訴訟補助申請",
+    )
+    note = EncryptedTextField("備註", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
+    )
+    created_at = models.DateTimeField("登錄時間", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "媒合委任律師"
+        verbose_name_plural = "媒合委任律師"
+        ordering = ["matched_on", "created_at"]
+        indexes = [models.Index(fields=["case", "matched_on"], name="lawyerreferral_case")]
+
+    def __str__(self) -> str:
+        return f"媒合委任律師 {str(self.pk)[:8]}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if not (self.lawyer_or_org or "").strip():
+            errors["lawyer_or_org"] = ["請填寫媒合的律師或機構。"]
+        _not_future(errors, "matched_on", self.matched_on, "媒合日期")
+        if self.subsidy_id and self.case_id and self.subsidy.case_id != self.case_id:
+            errors["subsidy"] = ["所選的訴訟補助申請不屬於本案件。"]
+        if errors:
+            raise ValidationError(errors)

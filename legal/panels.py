@@ -15,6 +15,8 @@ from legal.intake import intake_complaint_hint
 from legal.models import (
     Accusation,
     CaseOffence,
+    LawExplanation,
+    LawyerReferral,
     LegalConsultation,
     PoliceReport,
     PreservationTalk,
@@ -35,6 +37,8 @@ _TIMELINE = [
     (Accusation, "中心告發"),
     (LegalConsultation, "法律諮詢"),
     (SubsidyApplication, "司法訴訟補助"),
+    (LawExplanation, "法律規定說明"),
+    (LawyerReferral, "媒合委任律師"),
     (PoliceReport, "報案"),
     (PreservationTalk, "證據保全急迫情形討論"),
     (ProsecutorDirection, "報請檢察官指揮偵辦"),

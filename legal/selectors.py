@@ -19,6 +19,8 @@ from legal import rules
 from legal.models import (
     Accusation,
     CaseOffence,
+    LawExplanation,
+    LawyerReferral,
     LegalConsultation,
     Offence,
     PoliceReport,
@@ -63,6 +65,23 @@ def subsidy_for_user(user, pk) -> SubsidyApplication:
 
 def police_report_for_user(user, pk) -> PoliceReport:
     return _editable_record(PoliceReport, user, pk)
+
+
+def law_explanation_for_user(user, pk) -> LawExplanation:
+    return _editable_record(LawExplanation, user, pk, related=("by",))
+
+
+def lawyer_referral_for_user(user, pk) -> LawyerReferral:
+    return _editable_record(LawyerReferral, user, pk, related=("subsidy",))
+
+
+def center_staff(*, including=None):
+    """Active hotline staff, social workers and supervisors: who may have explained the law (4-A)."""
+    roles = (Role.HOTLINE, Role.SOCIAL_WORKER, Role.SUPERVISOR)
+    qs = get_user_model().objects.filter(is_active=True, groups__name__in=roles)
+    if including is not None:
+        qs = get_user_model().objects.filter(pk=including.pk) | qs
+    return qs.distinct().order_by("last_name", "first_name", "username")
 
 
 def active_offences(*, including: Offence | None = None) -> QuerySet[Offence]:
@@ -328,6 +347,14 @@ def _load_legal_panel(case: Case) -> dict:
         "talks": list(
             case.preservation_talks.select_related("officer", "police_report", "created_by").order_by(
                 "-discussed_at"
+            )
+        ),
+        "explanations": list(
+            case.law_explanations.select_related("by").order_by("-explained_on", "-created_at")
+        ),
+        "lawyer_referrals": list(
+            case.lawyer_referrals.select_related("subsidy", "created_by").order_by(
+                "-matched_on", "-created_at"
             )
         ),
     }

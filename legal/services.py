@@ -36,6 +36,8 @@ from legal.deadlines import limitation_deadline
 from legal.models import (
     Accusation,
     CaseOffence,
+    LawExplanation,
+    LawyerReferral,
     LegalConsultation,
     Offence,
     PoliceReport,
@@ -523,46 +525,17 @@ def _clean_place_code(place_code: str) -> str:
 
 
 def _sync_reminder(record, *, actor, booked: bool, rebooked: bool, place_code: str) -> None:
-    """The victim's generic appointment-reminder SMS (docs/legal.md), kept in step with the booking.
-
-    Not booked (cancelled, held, done): pending reminders are cancelled. Booked anew or moved (or a new
-    code typed): pending reminders are cancelled and, with a place code, one is queued REMINDER_LEAD
-    before. A booking left as it was, without a code, keeps its reminder. The outcome for staff is left
-    on `record.sms_reminder_note` ("" when there is nothing to say).
-    """
-    record.sms_reminder_note = ""
-    if not booked:
-        outbox.sms_cancel_pending_for_source(source=record, actor=actor)
-        return
-    if not (rebooked or place_code):
-        return
-    outbox.sms_cancel_pending_for_source(source=record, actor=actor)
-    if not place_code:
-        return
-    send_at = record.scheduled_at - REMINDER_LEAD
-    if send_at <= timezone.now():
-        record.sms_reminder_note = "距約定時間已不到 24 小時，未排定簡訊提醒。"
-        return
-    try:
-        outbox.sms_queue_appointment_reminder(
-            actor=actor,
-            case=record.case,
-            starts_at=record.scheduled_at,
-            place_code=place_code,
-            source=record,
-            send_at=send_at,
-        )
-    except ValidationError as exc:
-        code = getattr(exc, "code", None)
-        if code == "sms_no_consent":
-            record.sms_reminder_note = "被害人未同意以簡訊聯繫，未排定簡訊提醒。"
-        elif code == "sms_no_mobile":
-            record.sms_reminder_note = "被害人沒有可接收簡訊的手機號碼，未排定簡訊提醒。"
-        else:
-            raise
-        logger.info("appointment reminder not queued: source=%s (%s)", outbox.sms_source_key(record), code)
-        return
-    record.sms_reminder_note = "已排定約定時間前 24 小時的簡訊提醒。"
+    """The victim's generic appointment-reminder SMS (docs/legal.md), kept in step with the booking by the
+    hub's outbox; what staff should know is left on `record.sms_reminder_note` ("" when nothing)."""
+    record.sms_reminder_note = outbox.sms_sync_appointment_reminder(
+        actor=actor,
+        source=record,
+        case=record.case,
+        starts_at=record.scheduled_at,
+        booked=booked,
+        rebooked=rebooked,
+        place_code=place_code,
+    )
 
 
 def _sync_consultation(
@@ -711,6 +684,136 @@ def subsidy_update(
     subsidy.note = note.strip()
     model_save(actor=actor, instance=subsidy, update_fields=_SUBSIDY_FIELDS)
     return subsidy
+
+
+# --- explaining the law to the victim (4-A) --------------------------------------------------------------
+
+_EXPLANATION_FIELDS = ["explained_on", "by", "topics", "note"]
+
+# Who may be named as having explained the law: the center's staff (the police explain their own part
+# at the report, recorded there).
+_CENTER_ROLES = (Role.HOTLINE, Role.SOCIAL_WORKER, Role.SUPERVISOR)
+
+
+def _is_center_staff(user) -> bool:
+    return bool(user and user.is_active and user.groups.filter(name__in=_CENTER_ROLES).exists())
+
+
+def _explanation_values(explanation: LawExplanation, values: dict) -> None:
+    for name, value in values.items():
+        setattr(explanation, name, value)
+    explanation.topics = list(dict.fromkeys(explanation.topics or []))  # keep the order, drop repeats
+    explanation.note = (explanation.note or "").strip()
+    if explanation.by_id and not _is_center_staff(explanation.by):
+        raise ValidationError({"by": ["請選擇本中心在職的專線或社工人員。"]})
+
+
+@transaction.atomic
+def law_explanation_record(
+    *,
+    actor,
+    case: Case,
+    explained_on: dt.date,
+    topics: list[str],
+    by=None,
+    note: str = "",
+) -> LawExplanation:
+    """Guideline 4-A: record that the law was explained to the victim (which parts, when, by whom);
+    `by` defaults to the actor."""
+    explanation = LawExplanation(case=case)
+    _explanation_values(
+        explanation,
+        {"explained_on": explained_on, "by": by or actor, "topics": topics, "note": note},
+    )
+    model_save(actor=actor, instance=explanation)
+    return explanation
+
+
+@transaction.atomic
+def law_explanation_update(
+    *,
+    actor,
+    explanation: LawExplanation,
+    explained_on: dt.date,
+    topics: list[str],
+    by=None,
+    note: str = "",
+) -> LawExplanation:
+    """Correct or complete a recorded explanation."""
+    explanation = LawExplanation.objects.select_for_update().get(pk=explanation.pk)
+    _explanation_values(
+        explanation,
+        {"explained_on": explained_on, "by": by or actor, "topics": topics, "note": note},
+    )
+    model_save(actor=actor, instance=explanation, update_fields=_EXPLANATION_FIELDS)
+    return explanation
+
+
+# --- matching a lawyer to retain (4-1-2) -----------------------------------------------------------------
+
+_REFERRAL_FIELDS = ["lawyer_or_org", "matched_on", "status", "subsidy", "note"]
+
+
+def _referral_values(referral: LawyerReferral, values: dict) -> None:
+    for name, value in values.items():
+        setattr(referral, name, value)
+    referral.lawyer_or_org = (referral.lawyer_or_org or "").strip()
+    referral.note = (referral.note or "").strip()
+
+
+@transaction.atomic
+def lawyer_referral_record(
+    *,
+    actor,
+    case: Case,
+    lawyer_or_org: str,
+    matched_on: dt.date,
+    status: str = LawyerReferral.Status.MATCHING,
+    subsidy: SubsidyApplication | None = None,
+    note: str = "",
+) -> LawyerReferral:
+    """Guideline 4-1-2: the center matches the victim with a lawyer, optionally tied to the case's
+    lawyer-fee subsidy application (4-2-2); the model refuses a subsidy of another case."""
+    referral = LawyerReferral(case=case, created_by=actor)
+    _referral_values(
+        referral,
+        {
+            "lawyer_or_org": lawyer_or_org,
+            "matched_on": matched_on,
+            "status": status,
+            "subsidy": subsidy,
+            "note": note,
+        },
+    )
+    model_save(actor=actor, instance=referral)
+    return referral
+
+
+@transaction.atomic
+def lawyer_referral_update(
+    *,
+    actor,
+    referral: LawyerReferral,
+    lawyer_or_org: str,
+    matched_on: dt.date,
+    status: str,
+    subsidy: SubsidyApplication | None = None,
+    note: str = "",
+) -> LawyerReferral:
+    """Record whether the victim retained the lawyer, or correct the match."""
+    referral = LawyerReferral.objects.select_for_update().get(pk=referral.pk)
+    _referral_values(
+        referral,
+        {
+            "lawyer_or_org": lawyer_or_org,
+            "matched_on": matched_on,
+            "status": status,
+            "subsidy": subsidy,
+            "note": note,
+        },
+    )
+    model_save(actor=actor, instance=referral, update_fields=_REFERRAL_FIELDS)
+    return referral
 
 
 # --- police report (9) ------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from legal.forms import (
     AccusationFileForm,
     CaseOffenceForm,
     ConsultationForm,
+    LawExplanationForm,
+    LawyerReferralForm,
     PoliceReportForm,
     PreservationTalkForm,
     ProsecutorDirectionForm,
@@ -259,6 +261,103 @@ def subsidy_edit(request, pk):
     return _render_form(
         request, case=case, form=form, title="司法訴訟補助", warnings=_subsidy_warnings(case, kind)
     )
+
+
+# --- explaining the law (4-A) and matching a lawyer (4-1-2) ------------------------------------------------
+
+EXPLANATION_INTRO = (
+    "依被害人案件狀況說明相關法律規定（刑法、性侵害犯罪防治法），協助被害人了解被害人服務及規定（指引 4-A）；"
+    "罪名、刑度與期間請參考本案已登錄的罪名。"
+)
+
+
+def _explanation_form(request, *, initial, explanation=None):
+    return LawExplanationForm(
+        request.POST or None,
+        initial=initial,
+        staff=selectors.center_staff(including=explanation.by if explanation else request.user),
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def law_explanation_add(request, pk):
+    case = case_for_user(request.user, pk, write=True)
+    form = _explanation_form(request, initial={"explained_on": timezone.localdate(), "by": request.user})
+    if request.method == "POST" and form.is_valid():
+        if _save_or_errors(request, form, services.law_explanation_record, "已登錄法律規定說明。", case=case):
+            return redirect(_back_to(case))
+    return _render_form(request, case=case, form=form, title="登錄法律規定說明", intro=EXPLANATION_INTRO)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def law_explanation_edit(request, pk):
+    explanation = selectors.law_explanation_for_user(request.user, pk)
+    case = explanation.case
+    if request.method == "GET":
+        log_case_read(user=request.user, case=case, view="法律服務：法律規定說明編輯頁")
+    initial = {name: getattr(explanation, name) for name in LawExplanationForm.base_fields}
+    form = _explanation_form(request, initial=initial, explanation=explanation)
+    if request.method == "POST" and form.is_valid():
+        if _save_or_errors(
+            request, form, services.law_explanation_update, "法律規定說明已更新。", explanation=explanation
+        ):
+            return redirect(_back_to(case))
+    return _render_form(request, case=case, form=form, title="法律規定說明", intro=EXPLANATION_INTRO)
+
+
+def _referral_form(request, case, *, initial):
+    return LawyerReferralForm(
+        request.POST or None, initial=initial, subsidies=case.subsidies.order_by("-applied_on")
+    )
+
+
+def _referral_warnings(case) -> list[str]:
+    """Guideline 4-2-3: before retaining a lawyer, the victim should have had a legal consultation."""
+    summary = selectors.consultation_summary(case)
+    if summary["held"]:
+        return []
+    return ["被害人尚未完成法律諮詢。尚未委任律師而有委任需求者，建議先完成法律諮詢再決定（指引 4-2-3）。"]
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def lawyer_referral_add(request, pk):
+    case = case_for_user(request.user, pk, write=True)
+    form = _referral_form(request, case, initial={"matched_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if _save_or_errors(request, form, services.lawyer_referral_record, "已登錄媒合委任律師。", case=case):
+            return redirect(_back_to(case))
+    return _render_form(
+        request,
+        case=case,
+        form=form,
+        title="媒合委任律師",
+        intro="為被害人媒合委任律師；申請委任律師費用補助時，請連結本案的訴訟補助申請（指引 4-1-2、4-2-2）。",
+        warnings=_referral_warnings(case),
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def lawyer_referral_edit(request, pk):
+    referral = selectors.lawyer_referral_for_user(request.user, pk)
+    case = referral.case
+    if request.method == "GET":
+        log_case_read(user=request.user, case=case, view="法律服務：媒合委任律師編輯頁")
+    initial = {name: getattr(referral, name) for name in LawyerReferralForm.base_fields}
+    form = _referral_form(request, case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _save_or_errors(
+            request, form, services.lawyer_referral_update, "媒合委任律師已更新。", referral=referral
+        ):
+            return redirect(_back_to(case))
+    return _render_form(request, case=case, form=form, title="媒合委任律師")
 
 
 # --- police report (9) ------------------------------------------------------------------------------------

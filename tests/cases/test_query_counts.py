@@ -44,8 +44,9 @@ QUERIES = {
     # directions: 6; tests/legal/test_panel_queries.py)
     # + services panel (screenings, counselling referrals, escorts, declined requests, support notes: 5)
     # + evidence and takedown panels without records (6), safety panel without a plan (7), legal's
-    # preservation talks (1). Each is constant in the number of records (the apps' own panel tests).
-    "worker: case detail": 42,
+    # preservation talks, law explanations and lawyer referrals (3). Each is constant in the number of
+    # records (the apps' own panel tests).
+    "worker: case detail": 44,
     # + groups + count + page of referrals with intake and case joined
     "police: my referrals": 8,
     # + groups + the permissions of the navigation + the summary counts (one query) + count + page

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.django_db
 N = 3
 # offences (with catalogue row and accusation joined) + their deadlines + the rest-day overrides
 # + consultations + police reports + subsidies + prosecutor directions + preservation talks
-PANEL_QUERIES = 8
+# + law explanations (with who explained) + lawyer referrals (with their subsidy)
+PANEL_QUERIES = 10
 
 CODES = ["C-A", "C-B", "P-A", "P-B", "P-C", "P-D", "P-E", "P-F"]
 
@@ -46,7 +47,21 @@ def _add(n, *, case, worker, worker2, police):
         make_consultation(
             actor=worker, case=case, escorted=bool(i % 2), escort_worker=worker2 if i % 2 else None
         )
-        make_subsidy(actor=worker, case=case)
+        subsidy = make_subsidy(actor=worker, case=case)
+        services.law_explanation_record(
+            actor=worker,
+            case=case,
+            explained_on=timezone.localdate(),
+            topics=["criminal_code", "sexual_assault_act"],
+            by=worker2 if i % 2 else None,
+        )
+        services.lawyer_referral_record(
+            actor=worker,
+            case=case,
+            lawyer_or_org=f"律師 {i}",
+            matched_on=timezone.localdate(),
+            subsidy=subsidy if i % 2 else None,
+        )
         report = make_police_report(
             actor=worker, case=case, escorted=True, escort_worker=worker, officer=police
         )
@@ -83,6 +98,7 @@ def test_the_panel_reads_a_fixed_number_of_queries(
         large = case_legal_panel(case)
     assert len(large["offences"]) == 3 * len(small["offences"]) == 3 * N
     assert len(large["directions"]) == len(large["talks"]) == 3 * N
+    assert len(large["explanations"]) == len(large["lawyer_referrals"]) == 3 * N
     assert sum(1 for row in large["offences"] if row["accusation"]) > 0
 
 
@@ -99,3 +115,4 @@ def test_the_case_page_does_not_grow_with_legal_records(client, worker, worker2,
     assert len(large.captured_queries) == len(small.captured_queries)
     html = response.content.decode()
     assert html.count("legal/offences/") == 3 * N  # every offence has its edit link
+    assert html.count("legal/law-explanations/") == html.count("legal/lawyer-referrals/") == 3 * N

@@ -12,7 +12,15 @@ from django.utils import timezone
 from cases.models import Deadline, DeadlineReminder
 from cases.selectors import deadlines_for_user
 from legal import services
-from legal.models import Accusation, CaseOffence, LegalConsultation, PoliceReport, SubsidyApplication
+from legal.models import (
+    Accusation,
+    CaseOffence,
+    LawExplanation,
+    LawyerReferral,
+    LegalConsultation,
+    PoliceReport,
+    SubsidyApplication,
+)
 from tests.legal.factories import (
     make_accusation,
     make_case_offence,
@@ -442,6 +450,172 @@ class TestSubsidy:
         )
         subsidy.refresh_from_db()
         assert (subsidy.approved_amount, subsidy.paid_on) == (45000, D(2025, 5, 20))
+
+
+class TestLawExplanation:
+    def test_recorded_with_the_topics_and_the_actor_as_who_explained(self, worker, case_of_worker):
+        explanation = services.law_explanation_record(
+            actor=worker,
+            case=case_of_worker,
+            explained_on=timezone.localdate(),
+            topics=["sexual_assault_act", "criminal_code", "sexual_assault_act"],
+            note="  說明身分保密。  ",
+        )
+        explanation.refresh_from_db()
+        assert explanation.by == worker
+        assert explanation.topics == ["sexual_assault_act", "criminal_code"]  # repeats dropped, order kept
+        assert explanation.note == "說明身分保密。"
+        assert explanation.topic_labels() == "性侵害犯罪防治法（被害人權益與服務）、刑法（罪名與刑度）"
+        assert explanation.history.get().history_user == worker
+
+    def test_a_colleague_may_be_named_as_who_explained(self, worker, hotline, case_of_worker):
+        explanation = services.law_explanation_record(
+            actor=worker,
+            case=case_of_worker,
+            explained_on=D(2025, 4, 1),
+            topics=["complaint_period"],
+            by=hotline,
+        )
+        assert explanation.by == hotline
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "message"),
+        [
+            ({"topics": []}, "topics", "請勾選向被害人說明了哪些法律規定（指引 4-A）。"),
+            ({"topics": ["civil_code"]}, "topics", "說明項目的選項不正確。"),
+            ({"topics": ["other"], "note": "  "}, "note", "勾選「其他」時，請在備註寫明說明了哪些規定。"),
+            ({"explained_on": D(2099, 1, 1)}, "explained_on", "說明日期不能晚於今天。"),
+        ],
+    )
+    def test_refused_in_chinese_and_nothing_saved(self, worker, case_of_worker, changes, field, message):
+        fields = {"explained_on": D(2025, 4, 1), "topics": ["criminal_code"], **changes}
+        with pytest.raises(ValidationError) as exc:
+            services.law_explanation_record(actor=worker, case=case_of_worker, **fields)
+        assert message in exc.value.message_dict[field]
+        assert not LawExplanation.objects.exists()
+
+    def test_police_cannot_be_named_as_the_center_staff_who_explained(self, worker, police, case_of_worker):
+        with pytest.raises(ValidationError) as exc:
+            services.law_explanation_record(
+                actor=worker,
+                case=case_of_worker,
+                explained_on=D(2025, 4, 1),
+                topics=["limitation"],
+                by=police,
+            )
+        assert exc.value.message_dict["by"] == ["請選擇本中心在職的專線或社工人員。"]
+
+    def test_an_update_corrects_the_record_and_history_names_who(self, worker, supervisor, case_of_worker):
+        explanation = services.law_explanation_record(
+            actor=worker, case=case_of_worker, explained_on=D(2025, 4, 1), topics=["criminal_code"]
+        )
+        services.law_explanation_update(
+            actor=supervisor,
+            explanation=explanation,
+            explained_on=D(2025, 4, 2),
+            topics=["criminal_code", "protection_order"],
+            by=worker,
+        )
+        explanation.refresh_from_db()
+        assert explanation.explained_on == D(2025, 4, 2) and explanation.by == worker
+        assert explanation.topics == ["criminal_code", "protection_order"]
+        assert explanation.history.latest().history_user == supervisor
+
+    def test_a_refused_update_changes_nothing(self, worker, case_of_worker):
+        explanation = services.law_explanation_record(
+            actor=worker, case=case_of_worker, explained_on=D(2025, 4, 1), topics=["criminal_code"]
+        )
+        with pytest.raises(ValidationError):
+            services.law_explanation_update(
+                actor=worker, explanation=explanation, explained_on=D(2025, 4, 1), topics=["other"]
+            )
+        explanation.refresh_from_db()
+        assert explanation.topics == ["criminal_code"] and explanation.history.count() == 1
+
+
+class TestLawyerReferral:
+    def test_a_match_is_recorded_and_linked_to_the_case_subsidy(self, worker, case_of_worker):
+        subsidy = services.subsidy_apply(
+            actor=worker,
+            case=case_of_worker,
+            kind=SubsidyApplication.Kind.LAWYER_FEES,
+            applied_on=D(2025, 4, 1),
+        )
+        referral = services.lawyer_referral_record(
+            actor=worker,
+            case=case_of_worker,
+            lawyer_or_org="  法律扶助基金會臺北分會 陳律師 ",
+            matched_on=D(2025, 4, 3),
+            subsidy=subsidy,
+        )
+        referral.refresh_from_db()
+        assert referral.lawyer_or_org == "法律扶助基金會臺北分會 陳律師"
+        assert referral.status == LawyerReferral.Status.MATCHING and referral.created_by == worker
+        assert list(subsidy.lawyer_referrals.all()) == [referral]
+
+    def test_the_victim_retaining_the_lawyer_is_recorded(self, worker, case_of_worker):
+        referral = services.lawyer_referral_record(
+            actor=worker, case=case_of_worker, lawyer_or_org="王律師", matched_on=D(2025, 4, 3)
+        )
+        services.lawyer_referral_update(
+            actor=worker,
+            referral=referral,
+            lawyer_or_org="王律師",
+            matched_on=D(2025, 4, 3),
+            status=LawyerReferral.Status.RETAINED,
+            note="已簽委任契約。",
+        )
+        referral.refresh_from_db()
+        assert referral.get_status_display() == "已委任" and referral.note == "已簽委任契約。"
+        assert referral.history.count() == 2
+
+    def test_a_subsidy_of_another_case_is_refused(self, worker, worker2, case_of_worker, case_of_worker2):
+        other = services.subsidy_apply(
+            actor=worker2,
+            case=case_of_worker2,
+            kind=SubsidyApplication.Kind.LAWYER_FEES,
+            applied_on=D(2025, 4, 1),
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.lawyer_referral_record(
+                actor=worker,
+                case=case_of_worker,
+                lawyer_or_org="王律師",
+                matched_on=D(2025, 4, 3),
+                subsidy=other,
+            )
+        assert exc.value.message_dict["subsidy"] == ["所選的訴訟補助申請不屬於本案件。"]
+        assert not LawyerReferral.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "message"),
+        [
+            ({"lawyer_or_org": "   "}, "lawyer_or_org", "請填寫媒合的律師或機構。"),
+            ({"matched_on": D(2099, 1, 1)}, "matched_on", "媒合日期不能晚於今天。"),
+        ],
+    )
+    def test_refused_in_chinese(self, worker, case_of_worker, changes, field, message):
+        fields = {"lawyer_or_org": "王律師", "matched_on": D(2025, 4, 3), **changes}
+        with pytest.raises(ValidationError) as exc:
+            services.lawyer_referral_record(actor=worker, case=case_of_worker, **fields)
+        assert message in exc.value.message_dict[field]
+        assert not LawyerReferral.objects.exists()
+
+    def test_an_unknown_status_is_refused(self, worker, case_of_worker):
+        referral = services.lawyer_referral_record(
+            actor=worker, case=case_of_worker, lawyer_or_org="王律師", matched_on=D(2025, 4, 3)
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.lawyer_referral_update(
+                actor=worker,
+                referral=referral,
+                lawyer_or_org="王律師",
+                matched_on=D(2025, 4, 3),
+                status="lost",
+            )
+        assert "status" in exc.value.message_dict
+        referral.refresh_from_db()
+        assert referral.status == LawyerReferral.Status.MATCHING
 
 
 class TestPoliceReport:

@@ -14,14 +14,18 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import CaseReadLog, Deadline
 from cases.rocdate import format_roc
+from legal import services
 from legal.models import (
     Accusation,
     CaseOffence,
+    LawExplanation,
+    LawyerReferral,
     LegalConsultation,
     PoliceReport,
     ProsecutorDirection,
     SubsidyApplication,
 )
+from legal.reference import SEXUAL_ASSAULT_ACT_REFERENCE
 from tests.factories import make_case, make_referral
 from tests.legal.factories import (
     make_accusation,
@@ -368,6 +372,191 @@ class TestSubsidyEdit:
         assert subsidy.approved_amount == 30000
 
 
+class TestLawExplanationAdd:
+    def url(self, case):
+        return reverse("legal:law_explanation_add", args=[case.pk])
+
+    def test_the_form_shows_the_sexual_assault_act_reference(self, client, worker, case_of_worker):
+        client.force_login(worker)
+        html = client.get(self.url(case_of_worker)).content.decode()
+        assert 'id="law-reference"' in html
+        for heading, text in SEXUAL_ASSAULT_ACT_REFERENCE:
+            assert heading in html and text in html
+        assert roc(TODAY()) in html  # today and the signed-in worker are offered
+
+    def test_the_worker_records_what_was_explained(self, client, worker, case_of_worker):
+        client.force_login(worker)
+        response = client.post(
+            self.url(case_of_worker),
+            {
+                "explained_on": roc(TODAY()),
+                "by": str(worker.pk),
+                "topics": ["criminal_code", "sexual_assault_act", "complaint_period"],
+                "note": "說明身分保密與社工可陪同偵訊。",
+            },
+        )
+        assert response.status_code == 302
+        assert response.url == case_of_worker.get_absolute_url() + "#legal"
+        explanation = LawExplanation.objects.get()
+        assert (explanation.case, explanation.by, explanation.explained_on) == (
+            case_of_worker,
+            worker,
+            TODAY(),
+        )
+        assert explanation.topics == ["criminal_code", "sexual_assault_act", "complaint_period"]
+
+    def test_no_topic_is_refused_and_what_was_typed_is_kept(self, client, worker, case_of_worker):
+        client.force_login(worker)
+        data = {"explained_on": "114.04.01", "by": str(worker.pk), "note": "被害人詢問民事求償。"}
+        response = client.post(self.url(case_of_worker), data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "請勾選向被害人說明了哪些法律規定（指引 4-A）。" in html
+        assert_kept(html, data, "explained_on", "note")
+        assert not LawExplanation.objects.exists()
+
+    def test_other_without_a_note_is_refused_by_the_service_and_the_ticks_kept(
+        self, client, worker, case_of_worker
+    ):
+        client.force_login(worker)
+        data = {"explained_on": "114.04.01", "by": str(worker.pk), "topics": ["protection_order", "other"]}
+        response = client.post(self.url(case_of_worker), data)
+        html = response.content.decode()
+        assert "勾選「其他」時，請在備註寫明說明了哪些規定。" in html
+        assert "114.04.01" in html
+        assert html.count("checked") >= 2
+        assert not LawExplanation.objects.exists()
+
+
+class TestLawExplanationEdit:
+    def test_the_read_is_logged_and_a_correction_saved(self, client, worker, case_of_worker):
+        explanation = services.law_explanation_record(
+            actor=worker, case=case_of_worker, explained_on=TODAY(), topics=["criminal_code"]
+        )
+        client.force_login(worker)
+        url = reverse("legal:law_explanation_edit", args=[explanation.pk])
+        html = client.get(url).content.decode()
+        assert roc(TODAY()) in html
+        assert CaseReadLog.objects.filter(case=case_of_worker, view="法律服務：法律規定說明編輯頁").exists()
+        response = client.post(
+            url,
+            {"explained_on": roc(TODAY()), "by": str(worker.pk), "topics": ["criminal_code", "limitation"]},
+        )
+        assert response.status_code == 302
+        explanation.refresh_from_db()
+        assert explanation.topics == ["criminal_code", "limitation"]
+
+    def test_a_future_date_is_refused_and_the_typed_note_kept(self, client, worker, case_of_worker):
+        explanation = services.law_explanation_record(
+            actor=worker, case=case_of_worker, explained_on=TODAY(), topics=["criminal_code"]
+        )
+        client.force_login(worker)
+        data = {
+            "explained_on": roc(TODAY() + dt.timedelta(days=3)),
+            "by": str(worker.pk),
+            "topics": ["criminal_code"],
+            "note": "改期再說明。",
+        }
+        response = client.post(reverse("legal:law_explanation_edit", args=[explanation.pk]), data)
+        html = response.content.decode()
+        assert "說明日期不能晚於今天。" in html
+        assert_kept(html, data, "explained_on", "note")
+        explanation.refresh_from_db()
+        assert explanation.explained_on == TODAY() and explanation.note == ""
+
+
+class TestLawyerReferralAdd:
+    def url(self, case):
+        return reverse("legal:lawyer_referral_add", args=[case.pk])
+
+    def test_a_match_is_recorded_with_the_lawyer_fee_subsidy(self, client, worker, case_of_worker):
+        subsidy = make_subsidy(actor=worker, case=case_of_worker)
+        client.force_login(worker)
+        html = client.get(self.url(case_of_worker)).content.decode()
+        assert "建議先完成法律諮詢再決定（指引 4-2-3）" in html
+        assert "委任律師費用（審核中）" in html  # the case's subsidies are offered
+        response = client.post(
+            self.url(case_of_worker),
+            {
+                "lawyer_or_org": "法律扶助基金會臺北分會 陳律師",
+                "matched_on": roc(TODAY()),
+                "status": "matching",
+                "subsidy": str(subsidy.pk),
+            },
+        )
+        assert response.status_code == 302
+        referral = LawyerReferral.objects.get()
+        assert referral.subsidy == subsidy and referral.created_by == worker
+        assert referral.matched_on == TODAY()
+
+    def test_a_subsidy_of_another_case_is_not_offered(
+        self, client, worker, worker2, case_of_worker, case_of_worker2
+    ):
+        other = make_subsidy(actor=worker2, case=case_of_worker2)
+        client.force_login(worker)
+        data = {
+            "lawyer_or_org": "王律師",
+            "matched_on": "114.04.03",
+            "status": "matching",
+            "subsidy": str(other.pk),
+        }
+        response = client.post(self.url(case_of_worker), data)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "資料有誤" in html
+        assert_kept(html, data, "lawyer_or_org", "matched_on")
+        assert not LawyerReferral.objects.exists()
+
+    def test_a_future_date_is_refused_and_the_typed_text_kept(self, client, worker, case_of_worker):
+        client.force_login(worker)
+        data = {
+            "lawyer_or_org": "臺北律師公會 林律師",
+            "matched_on": roc(TODAY() + dt.timedelta(days=5)),
+            "status": "matching",
+            "note": "被害人希望女性律師。",
+        }
+        response = client.post(self.url(case_of_worker), data)
+        html = response.content.decode()
+        assert "媒合日期不能晚於今天。" in html
+        assert_kept(html, data, "lawyer_or_org", "matched_on", "note")
+        assert not LawyerReferral.objects.exists()
+
+
+class TestLawyerReferralEdit:
+    def test_the_read_is_logged_and_retaining_the_lawyer_recorded(self, client, worker, case_of_worker):
+        referral = services.lawyer_referral_record(
+            actor=worker, case=case_of_worker, lawyer_or_org="王律師", matched_on=TODAY()
+        )
+        client.force_login(worker)
+        url = reverse("legal:lawyer_referral_edit", args=[referral.pk])
+        assert "王律師" in client.get(url).content.decode()
+        assert CaseReadLog.objects.filter(case=case_of_worker, view="法律服務：媒合委任律師編輯頁").exists()
+        response = client.post(
+            url,
+            {"lawyer_or_org": "王律師", "matched_on": roc(TODAY()), "status": "retained", "note": "已委任。"},
+        )
+        assert response.status_code == 302
+        referral.refresh_from_db()
+        assert referral.status == LawyerReferral.Status.RETAINED and referral.note == "已委任。"
+
+    def test_an_empty_lawyer_is_refused_and_nothing_changes(self, client, worker, case_of_worker):
+        referral = services.lawyer_referral_record(
+            actor=worker, case=case_of_worker, lawyer_or_org="王律師", matched_on=TODAY()
+        )
+        client.force_login(worker)
+        data = {
+            "lawyer_or_org": "",
+            "matched_on": roc(TODAY()),
+            "status": "not_retained",
+            "note": "被害人決定不委任。",
+        }
+        response = client.post(reverse("legal:lawyer_referral_edit", args=[referral.pk]), data)
+        assert response.status_code == 200
+        assert_kept(response.content.decode(), data, "note")
+        referral.refresh_from_db()
+        assert referral.lawyer_or_org == "王律師" and referral.status == LawyerReferral.Status.MATCHING
+
+
 class TestPoliceReportAdd:
     def url(self, case):
         return reverse("legal:police_report_add", args=[case.pk])
@@ -601,3 +790,49 @@ class TestCasePanel:
         client.force_login(supervisor)
         html = client.get(reverse("cases:timeline", args=[case_of_worker.pk])).content.decode()
         assert "罪名與期間" in html and "中心告發" in html
+
+    def test_the_panel_shows_the_law_explained_and_the_lawyer_matched(
+        self, client, worker, hotline, case_of_worker
+    ):
+        subsidy = make_subsidy(actor=worker, case=case_of_worker)
+        explanation = services.law_explanation_record(
+            actor=worker,
+            case=case_of_worker,
+            explained_on=TODAY(),
+            topics=["sexual_assault_act", "protection_order"],
+            note="說明身分保密。",
+        )
+        referral = services.lawyer_referral_record(
+            actor=worker,
+            case=case_of_worker,
+            lawyer_or_org="法扶 陳律師",
+            matched_on=TODAY(),
+            subsidy=subsidy,
+        )
+        client.force_login(worker)
+        html = client.get(case_of_worker.get_absolute_url()).content.decode()
+        assert "法律規定說明（指引 4-A）" in html and "性侵害犯罪防治法（被害人權益與服務）、保護令" in html
+        assert "說明身分保密。" in html
+        assert "媒合委任律師（指引 4-1-2）" in html and "法扶 陳律師" in html and "媒合中" in html
+        assert "委任律師費用・" in html
+        assert reverse("legal:law_explanation_edit", args=[explanation.pk]) in html
+        assert reverse("legal:lawyer_referral_edit", args=[referral.pk]) in html
+        assert "說明法律規定：" in html  # on the case's one chronological record too
+        client.force_login(hotline)
+        html = client.get(case_of_worker.get_absolute_url()).content.decode()
+        assert "法扶 陳律師" in html
+        assert reverse("legal:lawyer_referral_edit", args=[referral.pk]) not in html
+        assert reverse("legal:law_explanation_add", args=[case_of_worker.pk]) not in html
+
+    def test_the_supervisor_timeline_lists_explanations_and_lawyer_matches(
+        self, client, worker, supervisor, case_of_worker
+    ):
+        services.law_explanation_record(
+            actor=worker, case=case_of_worker, explained_on=TODAY(), topics=["criminal_code"]
+        )
+        services.lawyer_referral_record(
+            actor=worker, case=case_of_worker, lawyer_or_org="王律師", matched_on=TODAY()
+        )
+        client.force_login(supervisor)
+        html = client.get(reverse("cases:timeline", args=[case_of_worker.pk])).content.decode()
+        assert "法律規定說明" in html and "媒合委任律師" in html
