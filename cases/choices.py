@@ -24,3 +24,9 @@ class ServiceOffered(models.TextChoices):
     TAKEDOWN_RESOURCES = "takedown_resources", "提供影像下架資源"
     DISPATCH = "dispatch", "派案性保組"
     SAFETY_SHEET = "safety_sheet", "提供安全提醒單"
+
+
+def choice_labels(values, choices) -> str:
+    """Stored choice values as staff read them, joined with 、 (["legal"] -> "法律權益說明")."""
+    labels = dict(choices)
+    return "、".join(str(labels.get(v, v)) for v in values or [])

@@ -68,13 +68,12 @@ def notify_role_change(*, user, before: set[str], after: set[str], actor) -> Non
     """Tell the supervisors whenever someone's roles change: roles decide who reads victims' files."""
     from django.contrib.auth import get_user_model
 
+    from cases.choices import choice_labels
     from cases.people import staff_name
     from cases.roles import Role
 
-    labels = dict(Role.choices)
-
     def names(groups: set[str]) -> str:
-        return "、".join(str(labels.get(g, g)) for g in sorted(groups)) or "無"
+        return choice_labels(sorted(groups), Role.choices) or "無"
 
     supervisors = get_user_model().objects.filter(is_active=True, groups__name=Role.SUPERVISOR).distinct()
     change = f"由「{names(before)}」改為「{names(after)}」"

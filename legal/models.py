@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases.choices import choice_labels
 from cases.models import Case
 from cases.privacy import EncryptedTextField
 
@@ -493,12 +494,10 @@ class PoliceReport(models.Model):
         return f"報案 {str(self.pk)[:8]}"
 
     def law_labels(self) -> str:
-        labels = dict(self.Law.choices)
-        return "、".join(str(labels.get(law, law)) for law in self.laws or [])
+        return choice_labels(self.laws, self.Law.choices)
 
     def statement_request_labels(self) -> str:
-        labels = dict(self.StatementRequest.choices)
-        return "、".join(str(labels.get(r, r)) for r in self.statement_requests or [])
+        return choice_labels(self.statement_requests, self.StatementRequest.choices)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -642,8 +641,7 @@ class PreservationTalk(models.Model):
         return f"證據保全討論 {str(self.pk)[:8]}"
 
     def trigger_labels(self) -> str:
-        labels = dict(self.Trigger.choices)
-        return "、".join(str(labels.get(t, t)) for t in self.triggers or [])
+        return choice_labels(self.triggers, self.Trigger.choices)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -696,8 +694,7 @@ class LawExplanation(models.Model):
         return f"法律規定說明 {str(self.pk)[:8]}"
 
     def topic_labels(self) -> str:
-        labels = dict(self.Topic.choices)
-        return "、".join(str(labels.get(t, t)) for t in self.topics or [])
+        return choice_labels(self.topics, self.Topic.choices)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

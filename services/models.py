@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases.choices import choice_labels
 from cases.models import Case, Contact
 from cases.privacy import EncryptedTextField
 from services import rules
@@ -233,8 +234,7 @@ class SupportNote(models.Model):
         return f"情緒支持紀錄 {str(self.pk)[:8]}"
 
     def emotion_labels(self) -> str:
-        labels = dict(self.Emotion.choices)
-        return "、".join(str(labels.get(e, e)) for e in self.emotions or [])
+        return choice_labels(self.emotions, self.Emotion.choices)
 
 
 class CounsellingReferral(models.Model):

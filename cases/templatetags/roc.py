@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from cases.choices import CallerRequest, ServiceOffered
+from cases.choices import CallerRequest, ServiceOffered, choice_labels
 from cases.people import staff_name
 from cases.rocdate import format_roc
 
@@ -30,8 +30,7 @@ def roc_datetime(value):
 
 
 def _labels(values, choices) -> str:
-    labels = dict(choices.choices)
-    return "、".join(str(labels.get(v, v)) for v in values or [])
+    return choice_labels(values, choices.choices)
 
 
 @register.filter
