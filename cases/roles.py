@@ -58,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.dispatch_case",
         "cases.view_unit_overview",
         "cases.view_audit_trail",
+        "cases.review_audit",  # the audit pages: changes, reads, searches, sign-ins, export (issue 21)
         "cases.work_cases",  # supervisors act on any case of the unit (selectors scope the rest)
         "cases.approve_closing",
         "cases.add_contact",
