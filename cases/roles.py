@@ -49,6 +49,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_deadline",
         "cases.change_deadline",
         "cases.change_smsmessage",
+        # 緊急調閱: a case not assigned to them, read-only, with a reason a supervisor reviews. Police
+        # and the hotline never get it (docs/oversight.md).
+        "cases.break_glass",
     ],
     Role.POLICE: [],
     Role.SUPERVISOR: [
@@ -61,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.review_audit",  # the audit pages: changes, reads, searches, sign-ins, export (issue 21)
         "cases.work_cases",  # supervisors act on any case of the unit (selectors scope the rest)
         "cases.approve_closing",
+        "cases.review_break_glass",
         "cases.add_contact",
         "cases.add_serviceappointment",
         "cases.view_deadline",

@@ -3,12 +3,14 @@
 from cases.models.audit import AuditChainHead, AuditEvent
 from cases.models.contacts import CaseStatusChange, Contact, ServiceAppointment
 from cases.models.core import Case, CaseNumberCounter, CaseReadLog, Dispatch, Intake, Victim
+from cases.models.oversight import BreakGlassGrant, IntakeAlert
 from cases.models.sms import SmsMessage, SmsMessageQuerySet, SmsTemplate
 from cases.models.tracker import Deadline, DeadlineReminder, JobLock, Notification
 
 __all__ = [
     "AuditChainHead",
     "AuditEvent",
+    "BreakGlassGrant",
     "Case",
     "CaseNumberCounter",
     "CaseReadLog",
@@ -18,6 +20,7 @@ __all__ = [
     "DeadlineReminder",
     "Dispatch",
     "Intake",
+    "IntakeAlert",
     "JobLock",
     "Notification",
     "SmsMessage",
