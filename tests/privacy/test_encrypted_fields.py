@@ -278,7 +278,7 @@ def test_national_id_index_depends_on_key():
 
 
 def test_mask_phone():
-    assert mask_phone("0912345678") == "0912***678"
-    assert mask_phone("+886 912-345-678") == "0912***678"
+    assert mask_phone("0912345678") == "*******678"
+    assert mask_phone("+886 912-345-678") == "*******678"
     assert mask_phone("12345") == "***"
     assert mask_phone("") == "***"
