@@ -204,6 +204,10 @@ SMS_CALLBACK_URL = env("SMS_CALLBACK_URL", default="")
 SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET", default="")
 # What {hotline} fills in; the time zone of quiet hours is TIME_ZONE.
 SMS_HOTLINE_NUMBER = env("SMS_HOTLINE_NUMBER", default="(02)23615295分機226")
+# What {callback} fills in for appointment and deadline reminders: a number kept apart from the
+# public hotline, because a reminder naming the violence-prevention centre's public number tells
+# whoever reads the phone where it is from (issue 21). The template page warns when they are equal.
+SMS_REMINDER_CALLBACK_NUMBER = env("SMS_REMINDER_CALLBACK_NUMBER", default="")
 SMS_QUIET_HOURS_START = env("SMS_QUIET_HOURS_START", default="22:00")
 SMS_QUIET_HOURS_END = env("SMS_QUIET_HOURS_END", default="08:00")
 SMS_MAX_SEGMENTS = env.int("SMS_MAX_SEGMENTS", default=5)

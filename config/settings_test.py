@@ -14,6 +14,7 @@ os.environ.setdefault("BLIND_INDEX_KEY", Fernet.generate_key().decode())
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("DEMO_PASSWORD", "demo-pass-for-tests")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SMS_REMINDER_CALLBACK_NUMBER", "(02)2700-1234")
 
 from config.settings import *  # noqa: E402,F403
 

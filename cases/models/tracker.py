@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+from cases.history import AuditedHistoricalRecords
 
 from cases.models.core import Case
 from cases.privacy import EncryptedTextField
@@ -67,7 +67,7 @@ class Deadline(models.Model):
     closed_at = models.DateTimeField("結束時間", null=True, blank=True)
     close_reason = EncryptedTextField("結束原因", blank=True)
     created_at = models.DateTimeField("建立時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "期限"

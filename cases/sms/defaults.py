@@ -11,8 +11,8 @@ DEADLINE_REMINDER = "deadline_reminder"
 # The placeholders each template may use: what the code that queues it can fill in.
 TEMPLATE_PLACEHOLDERS = {
     GENERIC_RESOURCE: ("hotline",),
-    APPOINTMENT_REMINDER: ("time", "place_code", "hotline"),
-    DEADLINE_REMINDER: ("time", "hotline"),
+    APPOINTMENT_REMINDER: ("time", "place_code", "callback"),
+    DEADLINE_REMINDER: ("time", "callback"),
 }
 
 DEFAULT_TEMPLATES = [
@@ -24,12 +24,12 @@ DEFAULT_TEMPLATES = [
     {
         "key": APPOINTMENT_REMINDER,
         "name": "預約提醒",
-        "body": "您好，提醒您{time}在{place_code}的約定。如需更改，請來電{hotline}。",
+        "body": "您好，提醒您{time}在{place_code}的約定。如需更改，請來電{callback}。",
     },
     {
         "key": DEADLINE_REMINDER,
         "name": "重要日期提醒",
-        "body": "您好，提醒您有一項重要日期在{time}，如有疑問請來電{hotline}。",
+        "body": "您好，提醒您有一項重要日期在{time}，如有疑問請來電{callback}。",
     },
 ]
 

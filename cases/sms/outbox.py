@@ -62,7 +62,12 @@ def sample_values() -> dict[str, str]:
     sample_time = timezone.localtime().replace(hour=14, minute=30, second=0, microsecond=0) + dt.timedelta(
         days=1
     )
-    return {"time": format_time(sample_time), "place_code": "A3", "hotline": settings.SMS_HOTLINE_NUMBER}
+    return {
+        "time": format_time(sample_time),
+        "place_code": "A3",
+        "hotline": settings.SMS_HOTLINE_NUMBER,
+        "callback": settings.SMS_REMINDER_CALLBACK_NUMBER,
+    }
 
 
 def sms_template_check(*, template: SmsTemplate, body: str):
@@ -147,7 +152,8 @@ def sms_queue(
         raise ValidationError("沒有可接收簡訊的手機號碼（09 開頭共 10 碼）。", code="sms_no_mobile")
     template = sms_template_get(template_key)
     try:
-        text = render(template.body, {"hotline": settings.SMS_HOTLINE_NUMBER, **values})
+        fixed = {"hotline": settings.SMS_HOTLINE_NUMBER, "callback": settings.SMS_REMINDER_CALLBACK_NUMBER}
+        text = render(template.body, {**fixed, **values})
         length = check_rendered(text, max_segments=settings.SMS_MAX_SEGMENTS)
     except SmsTextError as exc:
         raise ValidationError(exc.messages, code="sms_text") from None

@@ -27,6 +27,9 @@ SAFE_PLACEHOLDERS = {
     "time": "時間",
     "place_code": "地點代碼",
     "hotline": "專線電話",
+    # Reminders give this number, never the hotline's: the centre's public number tells whoever reads
+    # the phone where the message is from (issue 21).
+    "callback": "回電號碼",
 }
 
 # Words that would tell a reader of the phone what the message is about, or that the holder is a
@@ -267,6 +270,23 @@ def render(body: str, values: dict[str, str]) -> str:
         return str(values[name])
 
     return _PLACEHOLDER.sub(fill, body)
+
+
+_PHONE_NUMBER = re.compile(r"\(?0\d{1,3}\)?[\d\- ]{5,}\d")
+
+
+def phone_numbers_in(text: str) -> list[str]:
+    """The digits of each phone number a text names, extensions left out: (02)23615295分機226 → 0223615295."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return ["".join(ch for ch in m.group(0) if ch.isdigit()) for m in _PHONE_NUMBER.finditer(folded)]
+
+
+def names_number(text: str, number: str) -> bool:
+    """Whether `text` names `number` (with or without an extension, in any punctuation or width)."""
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", number or "") if ch.isdigit())
+    if len(digits) < 6:
+        return False
+    return any(digits.startswith(named) or named.startswith(digits) for named in phone_numbers_in(text))
 
 
 def check_place_code(value: str) -> str:

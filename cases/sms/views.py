@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.forms_fields import add_service_errors
 from cases.models import SmsMessage, SmsTemplate
-from cases.sms import outbox
+from cases.sms import defaults, outbox
 from cases.sms.forms import SmsResolveForm, SmsTemplateForm
+from cases.sms.text import names_number
 from cases.sms.text import render as render_text
 
 logger = logging.getLogger("cases.sms")
@@ -32,18 +33,40 @@ def _length_or_errors(template: SmsTemplate, body: str):
     return render_text(body, outbox.sample_values()), length, []
 
 
+def callback_number_warning(templates) -> str:
+    """Reminders' callback number (SMS_REMINDER_CALLBACK_NUMBER) missing, or the same as a number the
+    generic resource text names: then a reminder tells whoever reads the phone where it is from."""
+    number = settings.SMS_REMINDER_CALLBACK_NUMBER
+    if not number.strip():
+        return (
+            "尚未設定預約與重要日期提醒的回電號碼（SMS_REMINDER_CALLBACK_NUMBER），"
+            "提醒簡訊會沒有回電號碼。請洽系統管理員設定。"
+        )
+    generic = next((t for t in templates if t.key == defaults.GENERIC_RESOURCE), None)
+    named = render_text(generic.body, outbox.sample_values()) if generic else ""
+    if names_number(named, number) or names_number(settings.SMS_HOTLINE_NUMBER, number):
+        return (
+            f"提醒簡訊的回電號碼 {number} 與服務資源簡訊列出的專線相同："
+            "看到被害人手機的人會知道簡訊來自家防中心。"
+            "請系統管理員改設一支不公開、不對外標示的回電號碼（SMS_REMINDER_CALLBACK_NUMBER）。"
+        )
+    return ""
+
+
 @login_required
 @permission_required("cases.view_smstemplate", raise_exception=True)
 @require_GET
 def sms_template_list(request):
-    rows = [
-        (template, *_length_or_errors(template, template.body))
-        for template in SmsTemplate.objects.select_related("updated_by")
-    ]
+    templates = list(SmsTemplate.objects.select_related("updated_by"))
+    rows = [(template, *_length_or_errors(template, template.body)) for template in templates]
     return render(
         request,
         "cases/sms_template_list.html",
-        {"rows": rows, "can_change": request.user.has_perm("cases.change_smstemplate")},
+        {
+            "rows": rows,
+            "can_change": request.user.has_perm("cases.change_smstemplate"),
+            "callback_warning": callback_number_warning(templates),
+        },
     )
 
 
@@ -98,10 +121,16 @@ def sms_message_resolve(request, pk):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def sms_delivery_report(request):
-    """The gateway's delivery report. Shared secret in X-Sms-Callback-Secret or ?secret= (the gateway
-    can only call a URL), compared in constant time; 403 without it or when none is configured."""
+    """The gateway's delivery report. Shared secret in the X-Sms-Callback-Secret header or the POST
+    body's `secret`, compared in constant time; 403 without it or when none is configured.
+
+    Never from the query string: a URL lands in web-server and proxy access logs (issue 21). A gateway
+    that can only call a URL goes through the reverse proxy, which adds the header (docs/sms.md).
+    """
     expected = settings.SMS_CALLBACK_SECRET
-    given = request.headers.get("X-Sms-Callback-Secret") or request.GET.get("secret", "")
+    given = request.headers.get("X-Sms-Callback-Secret", "")
+    if not given and request.method == "POST":
+        given = request.POST.get("secret", "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
         logger.warning("sms delivery report refused: bad or missing secret")
         return HttpResponseForbidden("forbidden", content_type="text/plain")

@@ -72,7 +72,7 @@ class TestQueue:
     def test_number_and_text_are_encrypted_and_the_mask_is_all_that_is_clear(self, hotline):
         message = queue_generic(hotline, phone="+886 912-345-678")
         assert raw(message, "phone").startswith("gAAAAA") and raw(message, "body").startswith("gAAAAA")
-        assert raw(message, "phone_masked") == "0912***678"
+        assert raw(message, "phone_masked") == "*******678"
         stored = refreshed(message)
         assert (stored.phone, stored.body, stored.segments) == ("0912345678", GUIDELINE_GENERIC_TEXT, 3)
 
@@ -333,7 +333,7 @@ class TestConsentAndReminders:
         outbox.sms_deliver(message_id=message.pk)
         (sent,) = phone_outbox()
         day = f"{due.month}月{due.day}日（{'一二三四五六日'[due.weekday()]}）"
-        assert sent["body"] == f"您好，提醒您有一項重要日期在{day}，如有疑問請來電(02)23615295分機226。"
+        assert sent["body"] == f"您好，提醒您有一項重要日期在{day}，如有疑問請來電(02)2700-1234。"
         later = timezone.now() + dt.timedelta(days=4, hours=1)
         assert outbox.sms_queue_due_victim_reminders(now=later) == 1  # the 1-day step
 

@@ -27,7 +27,12 @@ from cases.sms.text import (
 
 # Guideline 1-3 as the guideline PDF gives it (lines starting with # are the fixture's own comments).
 EXCERPT = Path(__file__).with_name("guideline_1_3_excerpt.txt")
-SAMPLE = {"time": "12月5日（四）14:30", "place_code": "A3", "hotline": "(02)23615295分機226"}
+SAMPLE = {
+    "time": "12月5日（四）14:30",
+    "place_code": "A3",
+    "hotline": "(02)23615295分機226",
+    "callback": "(02)2700-1234",
+}
 
 
 def check(body, available=None, max_segments=5):
