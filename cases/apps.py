@@ -6,6 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "案件"
 
     def ready(self) -> None:
+        import cases.idle  # noqa: F401  (starts the idle clock at sign-in)
         from cases import audit  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
         from cases import tasks  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
         from cases.demo import add_contacts_and_closures

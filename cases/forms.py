@@ -8,7 +8,11 @@ from django.utils import timezone
 from cases.choices import CallerRequest, ServiceOffered
 from cases.contact_rules import contact_errors
 from cases.forms_fields import (
+    NARRATIVE_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    RECORD_MAX_CHARS,
     BirthDateField,
+    LongTextField,
     NationalIdField,
     ROCDateField,
     ROCDateTimeField,
@@ -42,8 +46,10 @@ class CallIntakeForm(VictimIdentifiersMixin):
     immediate_danger = forms.ChoiceField(
         label="是否有立即人身安全危險（每次接觸都要詢問）", choices=[("", "請選擇")] + Intake.Danger.choices
     )
-    narrative = forms.CharField(
-        label="案情概述（被害人已陳述的內容，之後不再重複詢問）", widget=forms.Textarea(attrs={"rows": 6})
+    narrative = LongTextField(
+        label="案情概述（被害人已陳述的內容，之後不再重複詢問）",
+        max_length=NARRATIVE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     services_offered = forms.MultipleChoiceField(
         label="已提供服務（指引 1-2）",
@@ -52,7 +58,9 @@ class CallIntakeForm(VictimIdentifiersMixin):
         widget=forms.CheckboxSelectMultiple,
     )
     wishes = forms.ChoiceField(label="被害人意願", choices=Intake.Wishes.choices)
-    wishes_note = forms.CharField(label="意願說明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    wishes_note = LongTextField(
+        label="意願說明", required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
     learned_of_images_on = ROCDateField(label="被害人知悉影像（被散布、被偷拍等）的日期", required=False)
     offender_known = forms.TypedChoiceField(
         label="是否知道犯人是誰",
@@ -126,7 +134,9 @@ class CallIntakeForm(VictimIdentifiersMixin):
 
 
 class IntakeCloseForm(forms.Form):
-    note = forms.CharField(label="不開案說明", widget=forms.Textarea(attrs={"rows": 3}))
+    note = LongTextField(
+        label="不開案說明", max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,7 +154,9 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 class DispatchForm(forms.Form):
     worker = WorkerChoiceField(label="承辦社工", queryset=None, empty_label="請選擇社工")
-    reason = forms.CharField(label="派案說明", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = LongTextField(
+        label="派案說明", max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,8 +195,11 @@ class DeadlineCloseForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label="說明（逾期或不適用時必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    reason = LongTextField(
+        label="說明（逾期或不適用時必填）",
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -211,16 +226,19 @@ class ContactForm(forms.Form):
         required=False,
         help_text="有聯繫到被害人（已聯繫、暫無意願）時必填；選「有立即危險」會立即通知督導並在案件上標記。",
     )
-    danger_not_asked_reason = forms.CharField(
-        label="未能詢問的原因", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    danger_not_asked_reason = LongTextField(
+        label="未能詢問的原因",
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     duration_minutes = forms.IntegerField(
         label="時間長度（分鐘）", required=False, min_value=0, max_value=1440
     )
-    notes = forms.CharField(
+    notes = LongTextField(
         label="聯繫內容（被害人說了什麼、提供了哪些支持）",
         required=False,
-        max_length=5000,
+        max_length=RECORD_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     next_contact_on = ROCDateField(label="下次聯繫日期（會排入您的期限）", required=False)
@@ -281,7 +299,9 @@ class ContactForm(forms.Form):
 
 
 class DangerClearForm(forms.Form):
-    note = forms.CharField(label="解除原因", widget=forms.Textarea(attrs={"rows": 2}))
+    note = LongTextField(
+        label="解除原因", max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -293,7 +313,9 @@ class CloseRequestForm(forms.Form):
     closing_reason = forms.ChoiceField(
         label="結案原因", choices=[("", "請選擇")] + CaseStatusChange.ClosingReason.choices
     )
-    note = forms.CharField(label="結案說明（服務摘要）", widget=forms.Textarea(attrs={"rows": 4}))
+    note = LongTextField(
+        label="結案說明（服務摘要）", max_length=RECORD_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -307,8 +329,11 @@ class CloseDecisionForm(forms.Form):
         choices=[("approve", "核定結案"), ("return", "退回（繼續服務）")],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label="督導意見（退回時必填）", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    comment = LongTextField(
+        label="督導意見（退回時必填）",
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -324,7 +349,9 @@ class CloseDecisionForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    note = forms.CharField(label="重新開案原因", widget=forms.Textarea(attrs={"rows": 3}))
+    note = LongTextField(
+        label="重新開案原因", max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -342,7 +369,9 @@ class AppointmentForm(forms.Form):
         max_length=10,
         required=False,
     )
-    note = forms.CharField(label="備註", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = LongTextField(
+        label="備註", required=False, max_length=NOTE_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

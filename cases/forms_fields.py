@@ -139,6 +139,33 @@ class NationalIdField(forms.CharField):
         return "".join(super().to_python(value).split()).upper()
 
 
+# Limits of free text (issue 18), shown by a live counter (static/js/forms.js) and enforced here.
+# What the victim told us needs room; a worker's record of a meeting less; a note or a reason less still.
+NARRATIVE_MAX_CHARS = 10_000
+RECORD_MAX_CHARS = 5_000
+NOTE_MAX_CHARS = 2_000
+
+
+class LongTextField(forms.CharField):
+    """Free text in a textarea with a clear limit: the browser's maxlength, the counter and this agree.
+
+    A browser counts a line break as one character but posts it as CRLF; the text is kept with LF, so a
+    text the counter accepted is never refused here.
+    """
+
+    widget = forms.Textarea
+    default_error_messages = {
+        "max_length": _("最多 %(limit_value)d 字，目前 %(show_value)d 字，請精簡後再送出。"),
+    }
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class BirthDateField(ROCDateField):
     """A birth date: ROC or ISO, not after today."""
 

@@ -29,3 +29,11 @@ def sms_sweep() -> dict:
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def sms_victim_reminders() -> int:
     return outbox.sms_queue_due_victim_reminders()
+
+
+@shared_task(ignore_result=True)
+def forms_sweep() -> dict:
+    """Drafts nobody came back for and old form tokens (cases/formguard.py)."""
+    from cases import formguard
+
+    return formguard.sweep()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases import views
+from cases.session_views import session_keepalive, session_status
 from cases.sms import views as views_sms
 
 app_name = "cases"
@@ -33,6 +34,8 @@ urlpatterns = [
     path("deadlines/<uuid:pk>/close/", views.deadline_close, name="deadline_close"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications_read"),
+    path("session/status/", session_status, name="session_status"),
+    path("session/keepalive/", session_keepalive, name="session_keepalive"),
     path("sms/templates/", views_sms.sms_template_list, name="sms_templates"),
     path("sms/templates/<uuid:pk>/", views_sms.sms_template_edit, name="sms_template_edit"),
     path("sms/<uuid:pk>/resolve/", views_sms.sms_message_resolve, name="sms_resolve"),

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cases.middleware.NoStoreForSignedInMiddleware",
+    # After CSRF and auth, so only a genuine post of a known user is kept as a draft or claimed.
+    "cases.middleware.SessionIdleMiddleware",
+    "cases.middleware.FormGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -139,6 +142,20 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Idle sign-out (cases.middleware.SessionIdleMiddleware): after this many minutes without a request the
+# next one signs the user out; SESSION_COOKIE_AGE stays the absolute limit from sign-in. The page warns
+# SESSION_IDLE_WARNING_MINUTES before. A form posted after the timeout is kept encrypted for
+# FORM_DRAFT_MINUTES and filled in again after signing in (docs/configuration.md). Minutes may be
+# fractional (tests use seconds).
+SESSION_IDLE_TIMEOUT_MINUTES = env.float("SESSION_IDLE_TIMEOUT_MINUTES", default=15)
+SESSION_IDLE_WARNING_MINUTES = env.float("SESSION_IDLE_WARNING_MINUTES", default=2)
+FORM_DRAFT_MINUTES = env.float("FORM_DRAFT_MINUTES", default=30)
+if not 0 < SESSION_IDLE_WARNING_MINUTES < SESSION_IDLE_TIMEOUT_MINUTES <= SESSION_COOKIE_AGE / 60:
+    raise ImproperlyConfigured(
+        "need 0 < SESSION_IDLE_WARNING_MINUTES < SESSION_IDLE_TIMEOUT_MINUTES <= SESSION_COOKIE_AGE (minutes)"
+    )
+if FORM_DRAFT_MINUTES <= 0:
+    raise ImproperlyConfigured("FORM_DRAFT_MINUTES must be more than 0")
 
 # Security headers; everything (Bootstrap included) is served locally, so the policy is strict.
 from django.utils.csp import CSP  # noqa: E402
@@ -186,6 +203,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {"task": "cases.tasks.send_deadline_reminders", "schedule": 30 * 60},
     "sms-sweep": {"task": "cases.tasks.sms_sweep", "schedule": 60},
     "sms-victim-reminders": {"task": "cases.tasks.sms_victim_reminders", "schedule": 30 * 60},
+    "forms-sweep": {"task": "cases.tasks.forms_sweep", "schedule": 5 * 60},
 }
 
 # Deadline reminders go out this many days before the due date (0 = on the day).

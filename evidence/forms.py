@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from django import forms
 
-from cases.forms_fields import ROCDateField
+from cases.forms_fields import NOTE_MAX_CHARS, RECORD_MAX_CHARS, LongTextField, ROCDateField
 from evidence.models import ChecklistItem, EvidenceItem, EvidenceTeaching, Platform
 
 
-def _text(label: str, *, rows: int = 3, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+def _text(
+    label: str, *, rows: int = 3, help_text: str = "", max_length: int = NOTE_MAX_CHARS
+) -> forms.CharField:
+    return LongTextField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -40,7 +46,7 @@ class EvidenceItemForm(forms.Form):
     poster_account_name = forms.CharField(label="對方帳號名稱", max_length=200, required=False)
     poster_account_id = forms.CharField(label="對方帳號 ID", max_length=200, required=False)
     poster_ip = forms.CharField(label="張貼者 IP（如 PTT 有顯示）", max_length=64, required=False)
-    content_summary = _text("張貼內容（以文字描述，不含影像）")
+    content_summary = _text("張貼內容（以文字描述，不含影像）", max_length=RECORD_MAX_CHARS)
     act_on = ROCDateField(label="行為時間（散布、張貼等）", required=False)
     filmed_on = ROCDateField(label="影像攝錄時間（不知道可留空）", required=False)
     first_seen_on = ROCDateField(

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import escape
 
-from cases.forms_fields import ROCDateField, ROCDateTimeField
+from cases.forms_fields import NOTE_MAX_CHARS, RECORD_MAX_CHARS, LongTextField, ROCDateField, ROCDateTimeField
 from cases.people import staff_name
 from cases.rocdate import format_roc
 from cases.selectors import social_workers
@@ -40,8 +40,10 @@ class StaffChoiceField(forms.ModelChoiceField):
         return staff_name(obj)
 
 
-def _note(label: str = "備註", rows: int = 3) -> forms.CharField:
-    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+def _note(label: str = "備註", rows: int = 3, max_length: int = NOTE_MAX_CHARS) -> forms.CharField:
+    return LongTextField(
+        label=label, required=False, max_length=max_length, widget=forms.Textarea(attrs={"rows": rows})
+    )
 
 
 PLACE_CODE_HELP = (
@@ -166,7 +168,7 @@ class ConsultationForm(PlaceCodeMixin, forms.Form):
     escort_worker = StaffChoiceField(label="陪同社工", queryset=None, required=False, empty_label="—")
     place_code = _place_code_field()
     status = forms.ChoiceField(label="狀態", choices=LegalConsultation.Status.choices)
-    outcome = _note("諮詢結果（摘要）", rows=4)
+    outcome = _note("諮詢結果（摘要）", rows=4, max_length=RECORD_MAX_CHARS)
 
     def __init__(self, *args, editing: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -443,8 +445,11 @@ class PreservationTalkForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    other_trigger = forms.CharField(
-        label="其他急迫情形說明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    other_trigger = LongTextField(
+        label="其他急迫情形說明",
+        required=False,
+        max_length=NOTE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     officer = StaffChoiceField(label="員警的系統帳號", queryset=None, required=False, empty_label="—")
     officer_name = forms.CharField(
@@ -475,7 +480,9 @@ class ProsecutorDirectionForm(forms.Form):
 
     requested_at = ROCDateTimeField(label="報請時間")
     prosecutor_office = forms.CharField(label="地方檢察署", max_length=60, initial="臺灣臺北地方檢察署")
-    urgency = forms.CharField(label="證據保全之急迫情形", widget=forms.Textarea(attrs={"rows": 4}))
+    urgency = LongTextField(
+        label="證據保全之急迫情形", max_length=RECORD_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 4})
+    )
     outcome = forms.ChoiceField(label="結果", choices=ProsecutorDirection.Outcome.choices)
     outcome_on = ROCDateField(label="檢察官回覆日期", required=False)
     outcome_note = _note("結果說明")

@@ -5,6 +5,7 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 
 from cases.forms import VictimIdentifiersMixin
+from cases.forms_fields import NARRATIVE_MAX_CHARS, LongTextField
 from cases.models import Intake
 from referrals.models import Referral, normalise_police_case_number
 
@@ -28,8 +29,10 @@ class ReferralForm(VictimIdentifiersMixin):
     immediate_danger = forms.ChoiceField(
         label="是否有立即人身安全危險（每次接觸都要詢問）", choices=[("", "請選擇")] + Intake.Danger.choices
     )
-    narrative = forms.CharField(
-        label="案情概述（被害人已陳述的內容，避免重複詢問）", widget=forms.Textarea(attrs={"rows": 6})
+    narrative = LongTextField(
+        label="案情概述（被害人已陳述的內容，避免重複詢問）",
+        max_length=NARRATIVE_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
     def __init__(self, *args, police: bool, **kwargs):

@@ -9,17 +9,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases.forms_fields import ROCDateField, ROCDateTimeField
+from cases.forms_fields import RECORD_MAX_CHARS, LongTextField, ROCDateField, ROCDateTimeField
 from cases.people import staff_name
 from cases.roles import Role
 from safety.models import ProtectionOrder, SafetyPlan, SheetDelivery, ShelterScheme
 
 
 def _note(label: str, rows: int = 3, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
+    return LongTextField(
         label=label,
         required=False,
-        max_length=5000,
+        max_length=RECORD_MAX_CHARS,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
     )

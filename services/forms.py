@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from cases.forms_fields import ROCDateField, ROCDateTimeField
+from cases.forms_fields import NOTE_MAX_CHARS, RECORD_MAX_CHARS, LongTextField, ROCDateField, ROCDateTimeField
 from cases.people import staff_name
 from cases.sms.text import SmsTextError, check_place_code
 from services import rules
@@ -26,9 +26,15 @@ SCORE_CHOICES = [(str(v), f"{v} {label}") for v, label in rules.BSRS5_ANSWERS]
 YES_NO = [("yes", "是"), ("no", "否")]
 
 
-def _note(label: str = "備註", rows: int = 3, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text
+def _note(
+    label: str = "備註", rows: int = 3, help_text: str = "", max_length: int = NOTE_MAX_CHARS
+) -> forms.CharField:
+    return LongTextField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
     )
 
 
@@ -121,8 +127,9 @@ class SupportNoteForm(forms.Form):
         label="協助梳理的情緒", choices=SupportNote.Emotion.choices, widget=forms.CheckboxSelectMultiple
     )
     emotions_other = forms.CharField(label="其他情緒", max_length=60, required=False)
-    support_given = forms.CharField(
+    support_given = LongTextField(
         label="回應與支持",
+        max_length=RECORD_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="社工如何同理、回應，被害人發展出的因應方式。",
     )
@@ -315,7 +322,7 @@ class EscortForm(forms.Form):
     worker_statement_made = forms.BooleanField(label="社工於庭上陳述意見（3-2-2）", required=False)
     statement_requested_by = forms.ChoiceField(label="陳述意見之安排", choices=REQUESTED_BY, required=False)
     further_need = forms.ChoiceField(label="後續需求（3-2-3B）", choices=FURTHER_NEED, required=False)
-    note = _note("陪同紀錄", 4)
+    note = _note("陪同紀錄", 4, max_length=RECORD_MAX_CHARS)
 
     def __init__(
         self, *args, kind: str, checklist=None, links=(), referrals=None, editing: bool = False, **kwargs
@@ -440,9 +447,9 @@ def escort_initial(escort: Escort) -> dict:
 class EscortReportForm(forms.Form):
     """出勤服務工作紀錄表 / 陪同出庭服務紀錄表."""
 
-    service_summary = _note("服務內容摘要", 6)
-    victim_condition = _note("被害人狀況（情緒、身心反應）", 3)
-    follow_up = _note("後續處遇計畫", 3)
+    service_summary = _note("服務內容摘要", 6, max_length=RECORD_MAX_CHARS)
+    victim_condition = _note("被害人狀況（情緒、身心反應）", 3, max_length=RECORD_MAX_CHARS)
+    follow_up = _note("後續處遇計畫", 3, max_length=RECORD_MAX_CHARS)
     completed_on = ROCDateField(label="完成日期")
 
     def __init__(self, *args, **kwargs):

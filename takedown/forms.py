@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from cases.forms_fields import ROCDateField, ROCDateTimeField
+from cases.forms_fields import NOTE_MAX_CHARS, RECORD_MAX_CHARS, LongTextField, ROCDateField, ROCDateTimeField
 from takedown.models import MinorAnswer, PreventionAdvice, TakedownComplaint, TakedownTarget
 
 
@@ -13,8 +13,12 @@ def _flag(label: str, help_text: str = "") -> forms.BooleanField:
     return forms.BooleanField(label=label, required=False, help_text=help_text)
 
 
-def _text(label: str, rows: int = 3, required: bool = False) -> forms.CharField:
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+def _text(
+    label: str, rows: int = 3, required: bool = False, max_length: int = NOTE_MAX_CHARS
+) -> forms.CharField:
+    return LongTextField(
+        label=label, required=required, max_length=max_length, widget=forms.Textarea(attrs={"rows": rows})
+    )
 
 
 class ComplaintForm(forms.Form):
@@ -79,7 +83,7 @@ class ComplaintForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     at = ROCDateTimeField(label="追蹤時間")
-    result = _text("追蹤結果（與性影像處理中心聯繫的情形）", required=True)
+    result = _text("追蹤結果（與性影像處理中心聯繫的情形）", required=True, max_length=RECORD_MAX_CHARS)
 
 
 class StopNCIIForm(forms.Form):

@@ -37,6 +37,7 @@ from cases import services, tracker
 from cases.models import Case, CaseStatusChange, Contact, Deadline
 from cases.templatetags.roc import person
 from tests.access import evidence as access_evidence
+from tests.access import forms as access_forms
 from tests.access import legal_more as access_legal_more
 from tests.access import safety as access_safety
 from tests.access import services as access_services
@@ -202,7 +203,7 @@ POST_DATA = {
 }
 
 # Each app's own rows (tests/access/<app>.py), in the same shape; their fixtures come via tests/conftest.py.
-APP_ROWS = [access_evidence, access_legal_more, access_safety, access_services, access_takedown]
+APP_ROWS = [access_evidence, access_forms, access_legal_more, access_safety, access_services, access_takedown]
 APP_RECORD_FIXTURES: dict[str, str] = {}
 for _rows in APP_ROWS:
     assert not set(_rows.RECORD) & set(RECORD), f"{_rows.__name__}: URL already in the main table"

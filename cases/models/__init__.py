@@ -3,6 +3,7 @@
 from cases.models.audit import AuditChainHead, AuditEvent
 from cases.models.contacts import CaseStatusChange, Contact, ServiceAppointment
 from cases.models.core import Case, CaseNumberCounter, CaseReadLog, Dispatch, Intake, Victim
+from cases.models.forms import FormDraft, FormSubmission
 from cases.models.oversight import BreakGlassGrant, IntakeAlert
 from cases.models.sms import SmsMessage, SmsMessageQuerySet, SmsTemplate
 from cases.models.tracker import Deadline, DeadlineReminder, JobLock, Notification
@@ -19,6 +20,8 @@ __all__ = [
     "Deadline",
     "DeadlineReminder",
     "Dispatch",
+    "FormDraft",
+    "FormSubmission",
     "Intake",
     "IntakeAlert",
     "JobLock",

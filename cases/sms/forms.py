@@ -6,13 +6,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from cases.forms_fields import LongTextField
 from cases.sms.outbox import RESOLVE_ACTIONS
 from cases.sms.text import SAFE_PLACEHOLDERS
 
 
 class SmsTemplateForm(forms.Form):
-    body = forms.CharField(
+    # Far above what SMS_MAX_SEGMENTS allows; the preview names the exact length and segments.
+    body = LongTextField(
         label="簡訊內容",
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="可代入："
         + "、".join(f"{{{name}}}（{label}）" for name, label in SAFE_PLACEHOLDERS.items())
