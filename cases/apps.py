@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CasesConfig(AppConfig):
@@ -9,6 +10,7 @@ class CasesConfig(AppConfig):
         import cases.idle  # noqa: F401  (starts the idle clock at sign-in)
         from cases import audit  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
         from cases import tasks  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
+        from cases.audit_triggers import install_after_migrate
         from cases.demo import add_contacts_and_closures
         from cases.registry import register_demo_data, register_home_page
         from cases.sms import panel  # noqa: F401  (registers the SMS panel of the case page)
@@ -17,3 +19,4 @@ class CasesConfig(AppConfig):
         register_home_page(permission="cases.process_intake", url_name="cases:intake_queue", order=20)
         register_home_page(permission="cases.work_cases", url_name="cases:my_cases", order=30)
         register_demo_data(add_contacts_and_closures, order=90)
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="audit_triggers")

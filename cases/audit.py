@@ -77,7 +77,12 @@ def _on_logout(sender, request, user, **kwargs):
 @receiver(auth_signals.user_login_failed, dispatch_uid="audit_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     # The typed name only (Django already scrubs the password from `credentials`); it may name no account.
-    record_event(actor=None, action="login_failed", username=str(credentials.get("username", ""))[:150], request=request)
+    record_event(
+        actor=None,
+        action="login_failed",
+        username=str(credentials.get("username", ""))[:150],
+        request=request,
+    )
 
 
 __all__ = ["ACTION_LABELS", "action_label", "record_event", "register_action"]

@@ -59,9 +59,7 @@ def chained_models() -> list:
     """Every concrete audit table, found generically (history models of every app included)."""
     from django.apps import apps
 
-    return sorted(
-        (m for m in apps.get_models() if is_chained(m)), key=lambda m: m._meta.db_table
-    )
+    return sorted((m for m in apps.get_models() if is_chained(m)), key=lambda m: m._meta.db_table)
 
 
 # --- which columns are PII -------------------------------------------------------------------------
@@ -203,7 +201,9 @@ def _raw_pii(model, pks: list) -> dict:
                 [model._meta.pk.get_db_prep_value(pk, connection) for pk in chunk],
             )
             for row in cursor.fetchall():
-                out[model._meta.pk.to_python(row[0])] = dict(zip([f.attname for f in fields], row[1:], strict=True))
+                out[model._meta.pk.to_python(row[0])] = dict(
+                    zip([f.attname for f in fields], row[1:], strict=True)
+                )
     return out
 
 
@@ -280,4 +280,3 @@ def verify_table(model, *, batch: int = 2000) -> ChainReport:
                 table, last_seq + 1, None, f"鏈尾不符：應有 {head.seq} 列，最後幾列可能被刪除或更改"
             )
     return ChainReport(table=table, rows=rows, unsealed=unsealed, head_hash=previous, finding=finding)
-

@@ -2,9 +2,9 @@
 name, matched exactly through blind indexes, scoped by role exactly as the lists are.
 
 The term arrives in a POST body and is never stored or logged: only its kind (案號, 手機, …) is shown
-back. Each case a search shows is a logged read (「搜尋結果」). Apps add their own matches with
-cases.registry.register_search_source (the referrals app matches the police case number and, for the
-police, their own referrals).
+back. Each case (and waiting intake) a search shows is a logged read (「搜尋結果」). Apps add their own
+matches with cases.registry.register_search_source (the referrals app matches the police case number
+and, for the police, their own referrals).
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from cases.models import CaseReadLog, Intake
+from cases.models import Intake
 from cases.privacy import name_index, national_id_index, phone_index
+from cases.readlog import log_list_reads
 from cases.registry import search_sources
 from cases.selectors import cases_for_user
 from cases.validators import is_valid_national_id, is_valid_tw_mobile
@@ -106,8 +107,11 @@ def search(user, raw: str) -> SearchResult:
             )
     for source in search_sources():
         result.hits += source(user, term)
-    CaseReadLog.objects.bulk_create(
-        [CaseReadLog(case=case, user=user, view="搜尋結果") for case in result.cases]
+    log_list_reads(
+        user=user,
+        case_ids=[case.pk for case in result.cases],
+        intake_ids=[intake.pk for intake in result.intakes],  # a waiting intake shows the victim's name
+        view="搜尋結果",
     )
     return result
 

@@ -11,8 +11,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from cases.history import AuditedHistoricalRecords
 from cases.models import Case
 from cases.privacy import EncryptedCharField, EncryptedTextField
 from evidence import rules
@@ -41,7 +41,7 @@ class Platform(models.Model):
     shows_ip = models.BooleanField("會顯示張貼者 IP", default=False, help_text="如 PTT：請記錄 IP 位址。")
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("使用中", default=True, help_text="不再使用的平台請停用，不要刪除。")
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "平台（影像證據）"
@@ -68,7 +68,7 @@ class ChecklistItem(models.Model):
     guideline_ref = models.CharField("指引對應", max_length=20, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("使用中", default=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "蒐證教學檢核項目"
@@ -119,7 +119,7 @@ class EvidenceTeaching(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="教學人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "蒐證教學"
@@ -168,7 +168,7 @@ class EvidenceItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "證據項目"

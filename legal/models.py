@@ -14,9 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from cases.choices import choice_labels
+from cases.history import AuditedHistoricalRecords
 from cases.models import Case
 from cases.privacy import EncryptedTextField
 
@@ -47,7 +47,7 @@ class Offence(models.Model):
     legal_note = models.CharField("法律依據說明", max_length=300, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("使用中", default=True, help_text="法律修正後停用舊類型，不要刪除。")
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     objects = OffenceManager()
 
@@ -84,7 +84,7 @@ class RestDay(models.Model):
     date = models.DateField("日期", unique=True)
     kind = models.CharField("類別", max_length=10, choices=Kind.choices, default=Kind.REST)
     name = models.CharField("名稱", max_length=60)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "放假／補班日"
@@ -142,7 +142,7 @@ class CaseOffence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "案件罪名"
@@ -244,7 +244,7 @@ class Accusation(models.Model):
         verbose_name="告發人員",
     )
     note = EncryptedTextField("備註", blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "中心告發"
@@ -304,7 +304,7 @@ class LegalConsultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "法律諮詢"
@@ -353,7 +353,7 @@ class SubsidyApplication(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "司法訴訟補助"
@@ -482,7 +482,7 @@ class PoliceReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "報案"
@@ -555,7 +555,7 @@ class ProsecutorDirection(models.Model):
     outcome = models.CharField("結果", max_length=15, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField("結果日期", null=True, blank=True)
     outcome_note = EncryptedTextField("結果說明", blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "報請檢察官指揮偵辦"
@@ -629,7 +629,7 @@ class PreservationTalk(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "證據保全急迫情形討論"
@@ -682,7 +682,7 @@ class LawExplanation(models.Model):
     topics = models.JSONField("說明的法律規定", default=list)
     note = EncryptedTextField("備註", blank=True)
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "法律規定說明"
@@ -738,7 +738,7 @@ class LawyerReferral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "媒合委任律師"

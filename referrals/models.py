@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from cases.history import AuditedHistoricalRecords
 from cases.models import Case, Intake
 
 
@@ -55,7 +55,7 @@ class Referral(models.Model):
         "警方案號（報案三聯單號等）", max_length=40, blank=True, db_index=True
     )
     submitted_at = models.DateTimeField("轉介時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "轉介表"

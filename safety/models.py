@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from cases.history import AuditedHistoricalRecords
 from cases.models import Case
 from cases.privacy import EncryptedCharField, EncryptedTextField
 from safety import rules
@@ -49,7 +49,7 @@ class SafetySheet(models.Model):
     )
     hotlines = models.TextField("求助電話", help_text="每行一筆：名稱｜電話。")
     is_current = models.BooleanField("目前使用的版本", default=False)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "安全提醒單"
@@ -96,7 +96,7 @@ class ShelterScheme(models.Model):
     nightly_cap = models.PositiveIntegerField("每晚補助上限（元）", null=True, blank=True)
     note = models.TextField("說明", blank=True)
     is_active = models.BooleanField("使用中", default=True, help_text="年度方案結束後停用，不要刪除。")
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "緊急安置方案"
@@ -130,7 +130,7 @@ class SheetDelivery(models.Model):
     )
     note = EncryptedTextField("備註", blank=True)
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "安全提醒單提供紀錄"
@@ -206,7 +206,7 @@ class SafetyPlan(models.Model):
         related_name="+",
         verbose_name="最近檢視人員",
     )
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "安全計畫"
@@ -265,7 +265,7 @@ class PlanReview(models.Model):
     )
     note = EncryptedTextField("檢視結果", blank=True)
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "安全計畫檢視"
@@ -294,7 +294,7 @@ class SafetyAction(models.Model):
     due_on = models.DateField("期限")
     done_on = models.DateField("完成日期", null=True, blank=True)
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "安全計畫措施"
@@ -332,7 +332,7 @@ class ProtectionOrder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "保護令"
@@ -395,7 +395,7 @@ class ShelterPlacement(models.Model):
         verbose_name="核准督導",
     )
     approved_at = models.DateTimeField("核准時間", null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "緊急安置"

@@ -13,9 +13,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from cases.choices import choice_labels
+from cases.history import AuditedHistoricalRecords
 from cases.models import Case, Contact
 from cases.privacy import EncryptedTextField
 from services import rules
@@ -52,7 +52,7 @@ class EscortChecklist(models.Model):
     is_active = models.BooleanField("使用中", default=True)
     note = models.CharField("修訂說明", max_length=200, blank=True)
     created_at = models.DateTimeField("建立時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "陪同檢核表"
@@ -101,7 +101,7 @@ class CounsellingProgramme(models.Model):
     note = models.CharField("說明", max_length=300, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("使用中", default=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "心理諮商方案"
@@ -127,7 +127,7 @@ class PtsdInstrument(models.Model):
     questions = models.JSONField("題目（是／否）")
     cutoff = models.PositiveSmallIntegerField("陽性切分點（答「是」的題數）")
     is_active = models.BooleanField("使用中", default=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "PTSD 自我檢測量表"
@@ -180,7 +180,7 @@ class Screening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="檢測人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "情緒篩檢（BSRS-5）"
@@ -222,7 +222,7 @@ class SupportNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="社工"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "情緒支持紀錄"
@@ -272,7 +272,7 @@ class CounsellingReferral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "心理諮商轉介"
@@ -383,7 +383,7 @@ class Escort(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "陪同服務"
@@ -441,7 +441,7 @@ class EscortReport(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="填表人"
     )
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "陪同服務紀錄表"
@@ -472,7 +472,7 @@ class DeclinedEscortRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="社工"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "非陪同服務範圍之請求"

@@ -11,8 +11,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from cases.history import AuditedHistoricalRecords
 from cases.models import Case
 from cases.privacy import EncryptedCharField, EncryptedTextField
 from takedown import catalogue
@@ -37,7 +37,7 @@ class ResourceLink(models.Model):
     note = models.CharField("說明", max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("使用中", default=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "資源連結"
@@ -55,7 +55,7 @@ class StopNCIIPartner(models.Model):
     name = models.CharField("合作公司", max_length=60)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("使用中", default=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "StopNCII 合作公司"
@@ -75,7 +75,7 @@ class PrivacySettingItem(models.Model):
     guideline_ref = models.CharField("指引對應", max_length=20, blank=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_active = models.BooleanField("使用中", default=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "隱私權設定項目"
@@ -128,7 +128,7 @@ class TakedownComplaint(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "下架申訴"
@@ -166,7 +166,7 @@ class TakedownTarget(models.Model):
     platform_name = models.CharField("平台", max_length=60)
     outcome = models.CharField("處理結果", max_length=12, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField("結果日期", null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "下架網址"
@@ -192,7 +192,7 @@ class TakedownFollowUp(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="追蹤人員"
     )
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "下架追蹤"
@@ -224,7 +224,7 @@ class StopNCIICase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "StopNCII"
@@ -280,7 +280,7 @@ class PreventionAdvice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登錄人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "預防建議與隱私權設定"

@@ -7,8 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from cases.history import AuditedHistoricalRecords
 from cases.models.core import Case, Intake
 from cases.privacy import EncryptedTextField
 
@@ -63,7 +63,7 @@ class Contact(models.Model):
     next_contact_on = models.DateField("下次聯繫日期", null=True, blank=True)
     resource_sms = models.BooleanField("已傳送服務資源簡訊", default=False)
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "聯繫紀錄"
@@ -118,7 +118,7 @@ class CaseStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="人員"
     )
     at = models.DateTimeField("時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "結案／重新開案紀錄"
@@ -175,7 +175,7 @@ class ServiceAppointment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="預約人員"
     )
     created_at = models.DateTimeField("登錄時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "預約服務"

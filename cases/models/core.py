@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from cases.audit_chain import ChainedRow
+from cases.history import AuditedHistoricalRecords
 from cases.identifiers import normalise_national_id
 from cases.privacy import (
     EncryptedCharField,
@@ -37,7 +38,7 @@ class Victim(models.Model):
     birth_date = EncryptedDateField("出生日期", null=True, blank=True)
     sms_consent = models.BooleanField("同意以簡訊聯繫", default=False)
     created_at = models.DateTimeField("建立時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "被害人"
@@ -90,7 +91,7 @@ class Case(models.Model):
     # answer 無立即危險 or by a supervisor. Every change is in the case's history with its note.
     danger_since = models.DateTimeField("立即危險標記時間", null=True, blank=True)
     danger_note = EncryptedTextField("立即危險標記說明", blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "案件"
@@ -232,7 +233,7 @@ class Intake(models.Model):
         verbose_name="處理人員",
     )
     handled_at = models.DateTimeField("處理時間", null=True, blank=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "受理紀錄"
@@ -281,7 +282,7 @@ class Dispatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="派案人員"
     )
     dispatched_at = models.DateTimeField("派案時間", default=timezone.now)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "派案紀錄"
@@ -292,10 +293,19 @@ class Dispatch(models.Model):
         return f"派案 {self.dispatched_at:%Y-%m-%d %H:%M}"
 
 
-class CaseReadLog(models.Model):
-    """Who opened which case page, and when (guideline G-1; docs/privacy.md)."""
+class CaseReadLog(ChainedRow):
+    """Who opened which case page, and when (guideline G-1; docs/privacy.md).
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="read_logs")
+    A page that lists victims (the case lists, the waiting intakes) writes one row per case or intake
+    shown. Part of the audit trail: hash-chained, append-only, and PROTECTed so deleting a case, an
+    intake or a user cannot erase who read it (cases are closed and anonymised, accounts deactivated).
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="read_logs")
+    # A waiting intake shown in the queue, before any case exists.
+    intake = models.ForeignKey(
+        "cases.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     view = models.CharField("頁面", max_length=40)  # the page as staff name it, shown on the timeline
     read_at = models.DateTimeField(default=timezone.now)
@@ -303,7 +313,10 @@ class CaseReadLog(models.Model):
     class Meta:
         verbose_name = "案件閱覽紀錄"
         verbose_name_plural = "案件閱覽紀錄"
-        indexes = [models.Index(fields=["case", "read_at"], name="readlog_case_time")]
+        indexes = [
+            models.Index(fields=["case", "read_at"], name="readlog_case_time"),
+            models.Index(fields=["user", "read_at"], name="readlog_user_time"),  # the audit page per user
+        ]
 
     def __str__(self) -> str:
         return f"閱覽 {self.read_at:%Y-%m-%d %H:%M}"

@@ -7,8 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from cases.history import AuditedHistoricalRecords
 from cases.models.core import Case, Intake
 from cases.privacy import EncryptedCharField, EncryptedTextField
 
@@ -29,7 +29,7 @@ class SmsTemplate(models.Model):
         verbose_name="最後修改人員",
     )
     updated_at = models.DateTimeField("最後修改時間", auto_now=True)
-    history = HistoricalRecords()
+    history = AuditedHistoricalRecords()
 
     class Meta:
         verbose_name = "簡訊範本"
