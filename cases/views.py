@@ -37,7 +37,7 @@ from cases.forms import (
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake, Notification
 from cases.pdf import render_pdf
-from cases.readlog import log_case_read
+from cases.readlog import log_case_read, log_list_reads
 from cases.registry import flag_notes, home_page_for, intake_panels_for, overview_panels_for, panels_for
 from cases.roles import Role
 from cases.sms import outbox
@@ -97,6 +97,7 @@ def intake_queue(request):
     intakes = list(page.object_list)
     flags = selectors.match_flags(intakes)
     rows = [(intake, flags.get(intake.pk, False)) for intake in intakes]
+    log_list_reads(user=request.user, intake_ids=[intake.pk for intake in intakes], view="待處理受理紀錄")
     return render(request, "cases/intake_queue.html", {"page": page, "rows": rows})
 
 
@@ -214,6 +215,7 @@ def my_cases(request):
     )
     rows = selectors.case_list_rows(qs).order_by(*selectors.CASE_LIST_SORTS[sort][1])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_list_reads(user=request.user, case_ids=[case.pk for case in page], view="案件列表")
     filters = {
         k: v for k, v in (("status", status), ("worker", worker), ("flag", "1" if flagged else "")) if v
     }
@@ -560,6 +562,7 @@ def case_timeline(request, pk):
 def overview(request):
     recent = selectors.cases_for_user(request.user).select_related("victim").order_by("-opened_at")[:20]
     flagged = list(selectors.flagged_cases(request.user)[:50])
+    log_list_reads(user=request.user, case_ids=[c.pk for c in [*recent, *flagged]], view="督導總覽")
     notes = flag_notes(flagged)
     context = {
         **selectors.unit_overview(),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.ages import age_on, is_minor_on
 from cases.forms_fields import add_service_errors
-from cases.readlog import log_case_read
+from cases.readlog import log_case_read, log_list_reads
 from cases.rocdate import format_roc, parse_date
 from cases.selectors import case_for_user
 from legal import selectors, services
@@ -501,7 +501,9 @@ def preservation_edit(request, pk):
 @require_GET
 def police_cases(request):
     """Police: the cases of their referrals, where they record prosecutor-directed investigations."""
-    return render(request, "legal/police_cases.html", {"cases": selectors.referred_cases(request.user)})
+    cases = list(selectors.referred_cases(request.user))
+    log_list_reads(user=request.user, case_ids=[case.pk for case in cases], view="警察：轉介案件列表")
+    return render(request, "legal/police_cases.html", {"cases": cases})
 
 
 @login_required

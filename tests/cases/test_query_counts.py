@@ -25,17 +25,19 @@ N = 4
 # group permissions (or the user's groups, for pages gated by role), and ends with the unread
 # notification count of the navigation bar.
 QUERIES = {
+    # Every list that names victims ends with ONE bulk insert into the read log, one row per case or
+    # waiting intake shown (issue 21: a list is a read too): + 1 on the case lists, the queue and the overview.
     # + groups (role check) + count + page of cases with victim and worker joined, and the next deadline,
     # last contact and latest dispatch as subqueries of the same query
-    "worker: my cases": 8,
+    "worker: my cases": 9,
     # + the workers of the filter (with their caseloads)
-    "supervisor: all cases": 9,
+    "supervisor: all cases": 10,
     # + count + page of intakes + ONE victim lookup for all match flags + groups (navigation)
-    "hotline: intake queue": 9,
+    "hotline: intake queue": 10,
     # + counts by state + pending count + workers with caseloads + recent cases + flagged cases
     # + groups (navigation) + the apps' overview panels (safety: cases without the reminder sheet, 2;
     # takedown: SLA compliance, 2)
-    "supervisor: overview": 15,
+    "supervisor: overview": 16,
     # + groups + the case + read-log insert + dispatch notifications marked read + deadlines + intakes
     # + contacts + closing steps + appointments
     # + dispatches
