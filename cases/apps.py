@@ -12,11 +12,14 @@ class CasesConfig(AppConfig):
         from cases import tasks  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
         from cases.audit_triggers import install_after_migrate
         from cases.demo import add_contacts_and_closures
-        from cases.registry import register_demo_data, register_home_page
+        from cases.registry import register_demo_data, register_home_page, register_nav_link
         from cases.sms import panel  # noqa: F401  (registers the SMS panel of the case page)
 
         register_home_page(permission="cases.view_unit_overview", url_name="cases:overview", order=10)
         register_home_page(permission="cases.process_intake", url_name="cases:intake_queue", order=20)
         register_home_page(permission="cases.work_cases", url_name="cases:my_cases", order=30)
         register_demo_data(add_contacts_and_closures, order=90)
+        register_nav_link(
+            permission="cases.review_audit", url_name="cases:audit_trail", label="稽核軌跡", order=90
+        )
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="audit_triggers")

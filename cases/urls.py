@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_audit
 from cases.session_views import session_keepalive, session_status
 from cases.sms import views as views_sms
 
@@ -29,6 +29,10 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/decide/", views.close_decide, name="close_decide"),
     path("cases/<uuid:pk>/reopen/", views.case_reopen, name="reopen"),
     path("overview/", views.overview, name="overview"),
+    path("audit/", views_audit.audit_trail, name="audit_trail"),
+    path("audit/export/", views_audit.audit_export, name="audit_export"),
+    path("audit/cases/<uuid:pk>/", views_audit.audit_case, name="audit_case"),
+    path("audit/users/<int:pk>/", views_audit.audit_user, name="audit_user"),
     path("search/", views.search, name="search"),
     path("deadlines/", views.deadline_dashboard, name="deadlines"),
     path("deadlines/<uuid:pk>/close/", views.deadline_close, name="deadline_close"),

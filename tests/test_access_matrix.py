@@ -36,6 +36,7 @@ from django.utils import timezone
 from cases import services, tracker
 from cases.models import Case, CaseStatusChange, Contact, Deadline
 from cases.templatetags.roc import person
+from tests.access import audit as access_audit
 from tests.access import evidence as access_evidence
 from tests.access import forms as access_forms
 from tests.access import legal_more as access_legal_more
@@ -203,7 +204,7 @@ POST_DATA = {
 }
 
 # Each app's own rows (tests/access/<app>.py), in the same shape; their fixtures come via tests/conftest.py.
-APP_ROWS = [access_evidence, access_forms, access_legal_more, access_safety, access_services, access_takedown]
+APP_ROWS = [access_audit, access_evidence, access_forms, access_legal_more, access_safety, access_services, access_takedown]
 APP_RECORD_FIXTURES: dict[str, str] = {}
 for _rows in APP_ROWS:
     assert not set(_rows.RECORD) & set(RECORD), f"{_rows.__name__}: URL already in the main table"
