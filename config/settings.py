@@ -82,6 +82,12 @@ MIDDLEWARE = [
 # browser) differ in at most this many bits are reported as the same image posted again.
 EVIDENCE_PHASH_THRESHOLD = env.int("EVIDENCE_PHASH_THRESHOLD", default=10)
 
+# Retention (個人資料保護法第 11 條; cases/retention.py): `manage.py anonymise_expired` removes the victim's
+# personal data from cases closed longer ago than this, keeping what the statistics count.
+RETENTION_YEARS_AFTER_CLOSURE = env.int("RETENTION_YEARS_AFTER_CLOSURE", default=7)
+if RETENTION_YEARS_AFTER_CLOSURE < 1:
+    raise ImproperlyConfigured("RETENTION_YEARS_AFTER_CLOSURE must be at least 1 (years after closure)")
+
 # The images never enter the system (guideline 4-3-2E): with no upload handler, the file parts of a
 # multipart request are read and dropped; no file is ever buffered, written to a temporary file or seen
 # by a view (request.FILES is always empty). No form of the app is multipart.
