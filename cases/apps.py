@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         import cases.idle  # noqa: F401  (starts the idle clock at sign-in)
         from cases import audit  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
         from cases import tasks  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
+        from cases.audit_demo import add_audit_events
         from cases.audit_triggers import install_after_migrate
         from cases.demo import add_contacts_and_closures
         from cases.registry import register_demo_data, register_home_page, register_nav_link
@@ -19,6 +20,7 @@ class CasesConfig(AppConfig):
         register_home_page(permission="cases.process_intake", url_name="cases:intake_queue", order=20)
         register_home_page(permission="cases.work_cases", url_name="cases:my_cases", order=30)
         register_demo_data(add_contacts_and_closures, order=90)
+        register_demo_data(add_audit_events, order=95)
         register_nav_link(
             permission="cases.review_audit", url_name="cases:audit_trail", label="稽核軌跡", order=90
         )

@@ -130,3 +130,18 @@ def test_deleting_a_case_or_a_user_never_deletes_the_trail(hotline, worker):
     assert CaseReadLog.objects.filter(user=worker).count() == 1
     history_user = Victim.history.model._meta.get_field("history_user")
     assert history_user.remote_field.on_delete.__name__ == "PROTECT"
+
+
+def test_no_admin_page_edits_or_deletes_audit_rows(rf, admin_user):
+    """History, read-log and audit-event rows are not in the admin at all; simple-history's own pages on
+    the catalogues only show history (its revert writes a new live version, never an old row)."""
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = admin_user
+    for model in chained_models():
+        model_admin = admin.site._registry.get(model)
+        if model_admin is not None:
+            assert not model_admin.has_change_permission(request), model
+            assert not model_admin.has_delete_permission(request), model
+    assert AuditEvent not in admin.site._registry and CaseReadLog not in admin.site._registry

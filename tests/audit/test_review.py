@@ -110,3 +110,19 @@ class TestExport:
         assert "鍾離雪霏" not in body and "0912000001" not in body
         event = AuditEvent.objects.get(action="audit_export")
         assert event.actor == supervisor and event.case == case and "市府稽核調閱本季紀錄" in event.detail
+
+
+def test_the_demo_has_audit_events_and_an_export_to_review(settings, client):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "a-demo-password"
+    call_command("seed_demo")
+    client.force_login(get_user_model().objects.get(username="supervisor"))
+    response = client.get(reverse("cases:audit_trail"))
+    assert response.status_code == 200 and entries(response)
+    exports = client.get(reverse("cases:audit_trail"), {"kind": "audit_export"})
+    assert [e.kind for e in entries(exports)] == ["audit_export"]
+    failed = client.get(reverse("cases:audit_trail"), {"kind": "login_failed"})
+    assert len(entries(failed)) == 2
