@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -39,32 +36,9 @@ from cases.models import Case, Deadline, Intake, Notification
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read, log_list_reads
 from cases.registry import flag_notes, home_page_for, intake_panels_for, overview_panels_for, panels_for
-from cases.roles import Role
 from cases.sms import outbox
 
 PAGE_SIZE = 50
-
-
-class SignInView(auth_views.LoginView):
-    """Sign in. In development (DEBUG) the page lists the demo accounts with their role and name, so a
-    newcomer knows who `worker` is when dispatching; never with DEBUG off."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if settings.DEBUG:
-            labels = dict(Role.choices)
-            users = (
-                get_user_model()
-                .objects.filter(is_active=True, groups__name__in=labels)
-                .prefetch_related("groups")
-                .order_by("username")
-                .distinct()[:20]
-            )
-            context["demo_accounts"] = [
-                (u.username, "、".join(str(labels[g.name]) for g in u.groups.all() if g.name in labels), u)
-                for u in users
-            ]
-        return context
 
 
 @login_required

@@ -3,6 +3,8 @@
 With DEBUG off the app refuses to start unless the secret and the keys are real.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import BASE_DIR, env
@@ -19,9 +21,13 @@ def _require_real_secrets() -> None:
     """Fail loudly: a production start with missing or toy keys would store PII badly protected."""
     from cryptography.fernet import Fernet
 
+    from config.keys import fernet_key_problem, text_key_problem
+
     problems = []
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
         problems.append("SECRET_KEY must be a random string of 50+ characters")
+    elif problem := text_key_problem(SECRET_KEY, min_length=50):
+        problems.append(f"SECRET_KEY {problem}")
     if not FIELD_ENCRYPTION_KEYS:
         problems.append("FIELD_ENCRYPTION_KEYS must hold at least one Fernet key")
     for key in FIELD_ENCRYPTION_KEYS:
@@ -30,8 +36,13 @@ def _require_real_secrets() -> None:
         except (ValueError, TypeError):
             problems.append("FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key")
             break
+        if problem := fernet_key_problem(key):
+            problems.append(f"FIELD_ENCRYPTION_KEYS holds a key that {problem}")
+            break
     if len(BLIND_INDEX_KEY) < 32:
         problems.append("BLIND_INDEX_KEY must be at least 32 characters")
+    elif problem := text_key_problem(BLIND_INDEX_KEY, min_length=32):
+        problems.append(f"BLIND_INDEX_KEY {problem}")
     if problems:
         raise ImproperlyConfigured("; ".join(problems))
 
@@ -51,6 +62,10 @@ INSTALLED_APPS = [
     "simple_history",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "cases",
     "referrals",
     "services",
@@ -59,6 +74,7 @@ INSTALLED_APPS = [
     "takedown",
     "safety",
     "bench",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "cases.middleware.NoStoreForSignedInMiddleware",
     # After CSRF and auth, so only a genuine post of a known user is kept as a draft or claimed.
     "cases.middleware.SessionIdleMiddleware",
@@ -76,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout signalled during the request into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Evidence fingerprints (guideline 4-3-2E): two images whose perceptual hashes (64 bits, computed in the
@@ -120,10 +140,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in (docs/configuration.md "Sign-in"). django-axes first, so a locked account name or address is
+# refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Every account signs in with a second factor (TOTP, or a recovery code) when this is on; development
+# (DEBUG) leaves it off unless asked, so `make run` signs in with the demo password alone.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+# How long the second step may follow the password, in seconds.
+SIGNIN_PENDING_SECONDS = env.int("SIGNIN_PENDING_SECONDS", default=300)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="數位性影像案件服務系統")
+# Lockout: this many failures (wrong password or wrong code) per account name, and separately per
+# address, lock that name or address for AXES_COOLOFF_MINUTES, or until a supervisor unlocks it.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_ENABLE_ADMIN = False  # supervisors unlock on accounts:lockouts
+# Behind reverse proxies, how many of them append to X-Forwarded-For (0: the address is REMOTE_ADDR, and
+# a client's own X-Forwarded-For is never believed).
+SIGNIN_PROXY_COUNT = env.int("SIGNIN_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.rules.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

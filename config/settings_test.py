@@ -33,6 +33,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 ALLOWED_HOSTS = ["*"]
+# The general suite signs in with force_login; tests/accounts/ turn the second factor on and prove it.
+TWO_FACTOR_REQUIRED = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

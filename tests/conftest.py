@@ -74,4 +74,5 @@ from tests.access.forms import *  # noqa: E402,F403
 from tests.access.legal_more import *  # noqa: E402,F403
 from tests.access.safety import *  # noqa: E402,F403
 from tests.access.services import *  # noqa: E402,F403
+from tests.access.signin import *  # noqa: E402,F403
 from tests.access.takedown import *  # noqa: E402,F403

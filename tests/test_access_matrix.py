@@ -42,6 +42,7 @@ from tests.access import forms as access_forms
 from tests.access import legal_more as access_legal_more
 from tests.access import safety as access_safety
 from tests.access import services as access_services
+from tests.access import signin as access_signin
 from tests.access import takedown as access_takedown
 from tests.factories import make_case, make_intake
 from tests.legal import factories as legal_factories
@@ -204,7 +205,16 @@ POST_DATA = {
 }
 
 # Each app's own rows (tests/access/<app>.py), in the same shape; their fixtures come via tests/conftest.py.
-APP_ROWS = [access_audit, access_evidence, access_forms, access_legal_more, access_safety, access_services, access_takedown]
+APP_ROWS = [
+    access_audit,
+    access_evidence,
+    access_forms,
+    access_legal_more,
+    access_safety,
+    access_services,
+    access_takedown,
+    access_signin,
+]
 APP_RECORD_FIXTURES: dict[str, str] = {}
 for _rows in APP_ROWS:
     assert not set(_rows.RECORD) & set(RECORD), f"{_rows.__name__}: URL already in the main table"
@@ -213,8 +223,10 @@ for _rows in APP_ROWS:
     POST_DATA.update(_rows.POST_DATA)
     MATRIX += _rows.MATRIX
 
-# Top-level URLs outside the table on purpose.
+# Top-level URLs outside the table on purpose (and each app's own, e.g. the second step of signing in).
 EXCLUDED = {"login", "logout"}
+for _rows in APP_ROWS:
+    EXCLUDED |= set(getattr(_rows, "EXCLUDED", ()))
 EXCLUDED_NAMESPACES = {"admin"}
 
 

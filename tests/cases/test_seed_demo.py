@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from cases.models import Case, Deadline, Intake
 
@@ -26,7 +27,8 @@ def test_creates_the_demo_users_and_cases_in_several_states(settings):
         ("supervisor", "supervisor"),
         ("admin", "admin"),
     ]:
-        user = authenticate(username=username, password="a-demo-password")
+        # A request, as django-axes needs one to count failures (the login page always passes it).
+        user = authenticate(RequestFactory().post("/login/"), username=username, password="a-demo-password")
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [group]
     assert set(Case.objects.values_list("status", flat=True)) >= {Case.Status.NEW, Case.Status.ASSIGNED}
@@ -56,7 +58,7 @@ def test_the_demo_has_a_record_of_every_kind_the_app_keeps(settings):
     settings.DEBUG = True
     settings.DEMO_PASSWORD = "a-demo-password"
     call_command("seed_demo")
-    ours = ("cases", "referrals", "legal", "services", "evidence", "takedown", "safety")
+    ours = ("cases", "referrals", "legal", "services", "evidence", "takedown", "safety", "accounts")
     empty = [
         model._meta.label
         for model in apps.get_models()
@@ -64,4 +66,26 @@ def test_the_demo_has_a_record_of_every_kind_the_app_keeps(settings):
         and not model.__name__.startswith("Historical")
         and not model.objects.exists()
     ]
-    assert empty == ["cases.CaseReadLog"]
+    # Signing in writes a SignInSession as opening a page writes the read log.
+    assert sorted(empty) == ["accounts.SignInSession", "cases.CaseReadLog"]
+
+
+def test_the_demo_shows_the_sign_in_side(settings):
+    """A pending account change for a supervisor to decide, a decided one, an enrolled authenticator with
+    recovery codes, and a lockout to lift (a mistyped name from a documentation address)."""
+    from axes.models import AccessAttempt
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import AccountChangeRequest
+
+    settings.DEBUG = True
+    settings.DEMO_PASSWORD = "a-demo-password"
+    call_command("seed_demo")
+    states = set(AccountChangeRequest.objects.values_list("state", flat=True))
+    assert {AccountChangeRequest.State.PENDING, AccountChangeRequest.State.APPROVED} <= states
+    assert TOTPDevice.objects.filter(user__username="worker2", confirmed=True).exists()
+    assert StaticToken.objects.filter(device__user__username="worker2").count() == 10
+    assert AccessAttempt.objects.filter(username="wroker", failures_since_start__gte=5).exists()
+    # The demo accounts still sign in with the password alone while DEBUG leaves two-factor off.
+    assert not TOTPDevice.objects.filter(user__username__in=["hotline", "worker", "supervisor"]).exists()

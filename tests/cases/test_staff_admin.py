@@ -1,8 +1,12 @@
-"""The admin role manages accounts but cannot widen its own access; role changes reach supervisors."""
+"""The admin role manages accounts but cannot widen its own access; role changes reach supervisors.
+
+The second-person rule for granting roles, staff status and passwords is in tests/accounts/test_approvals.py.
+"""
 
 import pytest
 from django.contrib.auth.models import Group
 
+from accounts.models import AccountChangeRequest
 from cases.models import Notification
 from tests.factories import make_user
 
@@ -35,7 +39,7 @@ def test_admin_cannot_give_itself_a_role_or_superuser(client, admin_user, superv
     assert admin_user.is_superuser is False
 
 
-def test_admin_sets_a_colleagues_role_and_supervisors_are_told(client, admin_user, supervisor):
+def test_admin_asks_for_a_colleagues_role_and_supervisors_are_told(client, admin_user, supervisor):
     newcomer = make_user("newcomer", None, first_name="新", last_name="陳")
     client.force_login(admin_user)
     url = f"/admin/auth/user/{newcomer.pk}/change/"
@@ -43,7 +47,8 @@ def test_admin_sets_a_colleagues_role_and_supervisors_are_told(client, admin_use
     response = client.post(url, _change_form_data(newcomer, groups=[str(worker_group.pk)], is_superuser="on"))
     assert response.status_code == 302, response.content.decode()[:3000]
     newcomer.refresh_from_db()
-    assert list(newcomer.groups.values_list("name", flat=True)) == ["social_worker"]
+    assert not newcomer.groups.exists()  # a supervisor approves first
+    assert AccountChangeRequest.objects.get(target=newcomer).roles == ["social_worker"]
     assert newcomer.is_superuser is False  # not the admin role's to grant
     told = Notification.objects.get(recipient=supervisor, kind=Notification.Kind.SYSTEM)
-    assert "newcomer" in told.text and "直接服務組社工" in told.text
+    assert "newcomer" in told.text and "直接服務組社工" in told.text and "待核准" in told.text

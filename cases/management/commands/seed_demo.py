@@ -8,6 +8,8 @@ import random
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +41,11 @@ class Command(BaseCommand):
             )
         if not settings.DEMO_PASSWORD:
             raise CommandError("Set DEMO_PASSWORD.")
+        try:
+            # The same rules as every password (AUTH_PASSWORD_VALIDATORS): 12+ characters, not common.
+            validate_password(settings.DEMO_PASSWORD)
+        except ValidationError as error:
+            raise CommandError(f"DEMO_PASSWORD is too weak: {' '.join(error.messages)}") from error
         users = self._users()
         if Case.objects.exists() or Intake.objects.exists():
             self.stdout.write("Demo users ready; cases already present, none added.")
