@@ -8,7 +8,9 @@ log, the audit events):
   held until commit, so concurrent writers are chained in commit order. On SQLite (development) the
   trigger calls Django's SHA256() connection function, so rows inserted outside Django fail loudly.
 - PostgreSQL only: UPDATE and DELETE raise, for every role, except an UPDATE that only blanks PII
-  columns while the transaction-local setting `app.redaction` is on (cases.retention); TRUNCATE raises
+  columns while the transaction-local setting `app.redaction` is on (cases.retention), or that only
+  changes PII columns while `app.key_rotation` is on (rotate_keys: a new token of the same clear value,
+  which the chain's keyed PII digest checks); TRUNCATE raises
   unless the session role is a superuser (the maintenance path: pytest-django's flush, a restore).
   A superuser or the tables' owner can still switch triggers off (session_replication_role = replica,
   ALTER TABLE … DISABLE TRIGGER): that is what the hash chain and `manage.py audit_verify` are for.
@@ -62,6 +64,10 @@ BEGIN
             END LOOP;
             RETURN NEW;
         END IF;
+    END IF;
+    IF TG_OP = 'UPDATE' AND coalesce(current_setting('app.key_rotation', true), '') = 'on'
+            AND (to_jsonb(NEW) - TG_ARGV) = (to_jsonb(OLD) - TG_ARGV) THEN
+        RETURN NEW;  -- rotate_keys: a new token of the PII columns only; the PII digest shows any change
     END IF;
     RAISE EXCEPTION 'audit rows of % are append-only (% refused)', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
