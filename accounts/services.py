@@ -125,6 +125,9 @@ def account_change_approve(*, actor, change: AccountChangeRequest, note: str = "
     target = change.target
     if target.is_superuser:
         raise ValidationError("超級使用者的帳號不經由此處變更。")
+    if is_protected_account(target) and not actor.is_superuser:
+        # It became a supervisor's or an administrator's account after the request (an earlier approval).
+        raise ValidationError("此帳號現已是督導或系統管理員的帳號，只有超級使用者可以變更；請退回此申請。")
     if change.kind == AccountChangeRequest.Kind.ROLES:
         target.groups.set(Group.objects.filter(name__in=change.roles))
     elif change.kind == AccountChangeRequest.Kind.STAFF:

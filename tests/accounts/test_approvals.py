@@ -220,3 +220,21 @@ class TestSupervisorDecides:
         url = reverse("accounts:approval_decide", args=[role_request.pk])
         assert client.post(url, {"decision": "approve"}).status_code == 404
         assert not role_request.target.groups.exists()
+
+    def test_an_account_that_became_protected_meanwhile_is_not_changed(
+        self, client, supervisor, admin_user, newcomer
+    ):
+        make_admin = services.account_change_request(
+            actor=admin_user, target=newcomer, kind="roles", roles=["admin"]
+        )
+        password = services.account_change_request(
+            actor=admin_user, target=newcomer, kind="password", raw_password=NEW_PASSWORD
+        )
+        services.account_change_approve(actor=supervisor, change=make_admin)
+        client.force_login(supervisor)
+        response = client.post(
+            reverse("accounts:approval_decide", args=[password.pk]), {"decision": "approve"}
+        )
+        assert response.status_code == 200 and "只有超級使用者可以變更" in response.content.decode()
+        newcomer.refresh_from_db()
+        assert not newcomer.check_password(NEW_PASSWORD)
