@@ -5,17 +5,21 @@ write Deadline rows themselves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Case as CaseWhen
+from django.db.models import DateTimeField, Q, Value, When
 from django.utils import timezone
 
 from cases.models import Case, Deadline, DeadlineReminder, JobLock, Notification
-from cases.notifications import build_notification
+from cases.models.tracker import ReminderSchedule
+from cases.notifications import case_url_builder
 from cases.rocdate import format_roc
 from cases.roles import Role
 
@@ -29,8 +33,9 @@ def _history_actor(obj, actor) -> None:
     obj._history_user = actor
 
 
-def _upsert(*, case, kind, source, title, due, owner, note, is_warning, actor) -> Deadline:
-    """The one deadline a source sets for a kind, created or brought up to date (not yet saved)."""
+def _upsert(*, case, kind, source, title, due, owner, note, is_warning, actor) -> tuple[Deadline, bool]:
+    """The one deadline a source sets for a kind, created or brought up to date (not yet saved), and
+    whether its due moment is new (its reminders start again)."""
     all_day = not isinstance(due, dt.datetime)
     due_at = end_of_day(due) if all_day else due
     source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
@@ -39,9 +44,10 @@ def _upsert(*, case, kind, source, title, due, owner, note, is_warning, actor) -
         .filter(source_type=source_type, source_id=str(source.pk), kind=kind)
         .first()
     )
+    moved = deadline is None or deadline.due_at != due_at
     if deadline is None:
         deadline = Deadline(case=case, kind=kind, source_type=source_type, source_id=str(source.pk))
-    elif deadline.due_at != due_at:
+    elif moved:
         deadline.reminders.all().delete()
     deadline.title = title[:120]
     deadline.due_at = due_at
@@ -50,7 +56,21 @@ def _upsert(*, case, kind, source, title, due, owner, note, is_warning, actor) -
     deadline.note = note[:300]
     deadline.is_warning = is_warning
     _history_actor(deadline, actor)
-    return deadline
+    return deadline, moved
+
+
+def _schedule_reminders(deadline: Deadline) -> None:
+    """From its first step (again); the scan skips steps whose reminders went out before. One query."""
+    ReminderSchedule.objects.bulk_create(
+        [ReminderSchedule(deadline=deadline, next_at=first_reminder_at(deadline.due_at))],
+        update_conflicts=True,
+        unique_fields=["deadline"],
+        update_fields=["next_at"],
+    )
+
+
+def _unschedule_reminders(deadlines) -> None:
+    ReminderSchedule.objects.filter(deadline__in=deadlines).delete()
 
 
 @transaction.atomic
@@ -73,7 +93,7 @@ def deadline_open(
     rebooked), and its old closing is forgotten; reminders sent for an old date are cleared so the
     new date is reminded afresh.
     """
-    deadline = _upsert(
+    deadline, moved = _upsert(
         case=case,
         kind=kind,
         source=source,
@@ -84,13 +104,16 @@ def deadline_open(
         is_warning=is_warning,
         actor=actor,
     )
-    if deadline.state != Deadline.State.OPEN:
+    reopened = deadline.state != Deadline.State.OPEN
+    if reopened:
         deadline.state = Deadline.State.OPEN
         deadline.closed_by = None
         deadline.closed_at = None
         deadline.close_reason = ""
     deadline.full_clean(validate_unique=False)
     deadline.save()
+    if moved or reopened:
+        _schedule_reminders(deadline)
     return deadline
 
 
@@ -112,7 +135,7 @@ def deadline_settle(
 
     Saving the same source again keeps who closed it and when; a change of outcome is recorded anew.
     """
-    deadline = _upsert(
+    deadline, _ = _upsert(
         case=case,
         kind=kind,
         source=source,
@@ -130,6 +153,7 @@ def deadline_settle(
         deadline.close_reason = reason
     deadline.full_clean(validate_unique=False)
     deadline.save()
+    _unschedule_reminders([deadline])
     return deadline
 
 
@@ -149,6 +173,7 @@ def deadline_close(*, actor, deadline: Deadline, state: str, reason: str = "") -
     deadline.close_reason = reason.strip()
     _history_actor(deadline, actor)
     deadline.save(update_fields=["state", "closed_by", "closed_at", "close_reason"])
+    _unschedule_reminders([deadline])
     return deadline
 
 
@@ -167,6 +192,7 @@ def deadline_cancel_for_source(*, source, kind: str, actor=None, reason: str) ->
         deadline.close_reason = reason
         _history_actor(deadline, actor)
         deadline.save(update_fields=["state", "closed_by", "closed_at", "close_reason"])
+        _unschedule_reminders([deadline])
         count += 1
     return count
 
@@ -205,64 +231,205 @@ def reminder_step(days_left: int, offsets: list[int]) -> int | None:
     return min(candidates) if candidates else None
 
 
-def _reminder_text(deadline: Deadline, days_left: int) -> str:
-    when = format_roc(timezone.localtime(deadline.due_at).date())
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
+
+
+def next_reminder_at(
+    due_at: dt.datetime, *, after_step: int | None, offsets: list[int]
+) -> dt.datetime | None:
+    """When a deadline enters the reminder step after `after_step` (None: its first step).
+
+    Step `n` begins at 00:00 Asia/Taipei `n` days before the due date, the overdue step the day after
+    it; there is nothing after the overdue step (None).
+    """
+    if after_step == DeadlineReminder.OVERDUE:
+        return None
+    due_day = timezone.localtime(due_at).date()
+    later = [o for o in offsets if after_step is None or o < after_step]
+    if later:
+        return _day_start(due_day - dt.timedelta(days=max(later)))
+    return _day_start(due_day + dt.timedelta(days=1))
+
+
+def first_reminder_at(due_at: dt.datetime) -> dt.datetime:
+    """When a deadline due at `due_at` gets its first reminder (ReminderSchedule.next_at)."""
+    return next_reminder_at(due_at, after_step=None, offsets=reminder_offsets())
+
+
+def _reminder_text(*, number: str, title: str, when: str, days_left: int) -> str:
     if days_left < 0:
-        return f"案件 {deadline.case.number}：{deadline.title} 已於 {when} 逾期（{-days_left} 天），請處理。"
+        return f"案件 {number}：{title} 已於 {when} 逾期（{-days_left} 天），請處理。"
     if days_left == 0:
-        return f"案件 {deadline.case.number}：{deadline.title} 今天（{when}）到期。"
-    return f"案件 {deadline.case.number}：{deadline.title} 將於 {when} 到期（剩 {days_left} 天）。"
+        return f"案件 {number}：{title} 今天（{when}）到期。"
+    return f"案件 {number}：{title} 將於 {when} 到期（剩 {days_left} 天）。"
+
+
+# Due deadlines handled per round of the scan: bounds memory and statement size on a first day.
+SCAN_BATCH = 5000
 
 
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """The periodic scan: one reminder per deadline and step, to the owner; overdue also to supervisors.
 
+    The due set is decided in SQL: `ReminderSchedule.next_at <= now`, on that narrow table's index.
+    With nothing due that one index probe is the whole run: no deadline row is read. Each due deadline
+    gets the reminder of the step it is in (unless already sent) and its schedule moves to the start of
+    its next step, or goes after the overdue step, so it leaves the due set. The query count depends
+    on the number of due deadlines only through SCAN_BATCH.
+
     Idempotent across re-runs and concurrent beats: the scan holds a row lock for its whole
-    transaction, re-reads what was already sent inside it, and the unique (deadline, step) constraint
-    is the backstop. Query count does not depend on the number of cases.
+    transaction, re-reads the due set and what was already sent inside it, and the unique
+    (deadline, step) constraint is the backstop.
     """
     now = now or timezone.now()
+    due = ReminderSchedule.objects.filter(next_at__lte=now)
+    # Ordered by the indexed column so that the planner walks the index whatever it estimates.
+    if not due.order_by("next_at").values_list("next_at")[:1]:
+        return 0
     today = timezone.localtime(now).date()
     offsets = reminder_offsets()
-    horizon = end_of_day(today + dt.timedelta(days=max(offsets)))
+    case_url = case_url_builder()
+    supervisors: list[int] | None = None
+    count = 0
+
+    @functools.cache
+    def timing(due_at: dt.datetime) -> tuple[int, int | None, dt.datetime | None, str]:
+        # Many deadlines share a due moment (all-day ones end at 23:59:59): work it out once.
+        days_left = (timezone.localtime(due_at).date() - today).days
+        step = reminder_step(days_left, offsets)
+        return (
+            days_left,
+            step,
+            next_reminder_at(due_at, after_step=step, offsets=offsets),
+            format_roc(timezone.localtime(due_at).date()),
+        )
+
     with transaction.atomic():
         JobLock.hold("deadline_reminders")
-        # The overdue reminder is the last step: deadlines that had it are not loaded again, so the
-        # steady-state scan reads only deadlines that may still need something.
-        overdue_sent = DeadlineReminder.objects.filter(
-            deadline=OuterRef("pk"), days_before=DeadlineReminder.OVERDUE
-        )
-        candidates = Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=horizon).exclude(
-            Exists(overdue_sent)
-        )
-        due = list(candidates.select_related("case", "case__assigned_worker", "owner"))
-        if not due:
-            return 0
+        # Steps already sent to due deadlines (a reopened row, a schedule set back): skipped, not resent.
         sent = set(
-            DeadlineReminder.objects.filter(deadline__in=candidates).values_list("deadline_id", "days_before")
+            DeadlineReminder.objects.filter(deadline__reminder_schedule__next_at__lte=now).values_list(
+                "deadline_id", "days_before"
+            )
         )
-        supervisors = None
-        reminders, notifications = [], []
-        for deadline in due:
-            days_left = (timezone.localtime(deadline.due_at).date() - today).days
-            step = reminder_step(days_left, offsets)
-            if step is None or (deadline.pk, step) in sent:
-                continue
-            reminders.append(DeadlineReminder(deadline=deadline, days_before=step, sent_at=now))
-            recipients = [deadline.owner or deadline.case.assigned_worker]
-            if step == DeadlineReminder.OVERDUE:
-                if supervisors is None:
-                    supervisors = list(
-                        get_user_model().objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
-                    )
-                recipients += supervisors
-            text = _reminder_text(deadline, days_left)
-            for recipient in {r.pk: r for r in recipients if r is not None}.values():
-                notifications.append(
-                    build_notification(
-                        recipient=recipient, kind=Notification.Kind.DEADLINE, text=text, case=deadline.case
-                    )
-                )
-        DeadlineReminder.objects.bulk_create(reminders)
-        Notification.objects.bulk_create(notifications)
-        return len(reminders)
+        while True:
+            rows = list(
+                due.order_by().values_list(
+                    "deadline_id",
+                    "deadline__state",
+                    "deadline__due_at",
+                    "deadline__title",
+                    "deadline__owner_id",
+                    "deadline__case_id",
+                    "deadline__case__number",
+                    "deadline__case__assigned_worker_id",
+                )[:SCAN_BATCH]
+            )
+            if not rows:
+                break
+            reminders, notifications, moves = [], [], []
+            for pk, state, due_at, title, owner_id, case_id, number, worker_id in rows:
+                if state != Deadline.State.OPEN:  # closed without its schedule (not by the tracker)
+                    moves.append((pk, None))
+                    continue
+                days_left, step, next_at, when = timing(due_at)
+                moves.append((pk, next_at))
+                if step is None or (pk, step) in sent:
+                    continue
+                reminders.append((pk, step, now))
+                recipients = [owner_id or worker_id]
+                if step == DeadlineReminder.OVERDUE:
+                    if supervisors is None:
+                        supervisors = list(
+                            get_user_model()
+                            .objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
+                            .values_list("pk", flat=True)
+                        )
+                    recipients += supervisors
+                text = _reminder_text(number=number, title=title, when=when, days_left=days_left)[:300]
+                url = case_url(case_id)
+                for recipient in dict.fromkeys(r for r in recipients if r is not None):
+                    notifications.append((recipient, Notification.Kind.DEADLINE, case_id, text, url, now))
+            _insert(DeadlineReminder, ["deadline_id", "days_before", "sent_at"], reminders)
+            _insert(
+                Notification, ["recipient_id", "kind", "case_id", "text", "url", "created_at"], notifications
+            )
+            _move_next_reminders(moves)
+            count += len(reminders)
+            if len(rows) < SCAN_BATCH:
+                break
+    return count
+
+
+NOTIFICATION_COLUMNS = ["recipient_id", "kind", "case_id", "text", "url", "created_at"]
+
+
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    """Many rows, no model instance each: a first day over 300k deadlines writes ~40k reminders and ~80k
+    notifications. PostgreSQL takes them by COPY (rows formatted in C); elsewhere bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows])
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+    _log_query(sql, started)
+
+
+def _log_query(sql: str, started: float) -> None:
+    """Statements run on the driver's own cursor still count in query logs (pinned counts, debug)."""
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+
+
+def _execute_with_arrays(sql: str, params: list[list]) -> None:
+    """PostgreSQL, with the arrays bound as binary parameters: Django's client-side binding would quote
+    every one of ~100k values in Python. Still logged like any query (query counts, debug)."""
+    import psycopg
+
+    connection.ensure_connection()
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+    _log_query(sql, started)
+
+
+def _move_next_reminders(moves: list[tuple]) -> None:
+    """Each deadline of a round to the start of its next step (always after today), or out of the
+    schedule after its overdue step: one UPDATE and one DELETE at most."""
+    done = [pk for pk, when in moves if when is None]
+    moved = [(pk, when) for pk, when in moves if when is not None]
+    if connection.vendor == "postgresql":
+        if done:
+            _execute_with_arrays(
+                f"DELETE FROM {ReminderSchedule._meta.db_table} WHERE deadline_id = ANY(%s::uuid[])", [done]
+            )
+        if not moved:
+            return
+        pks, values = zip(*moved, strict=True)
+        _execute_with_arrays(
+            f"UPDATE {ReminderSchedule._meta.db_table} AS s SET next_at = m.at "
+            "FROM unnest(%s::uuid[], %s::timestamptz[]) AS m(id, at) WHERE s.deadline_id = m.id",
+            [list(pks), list(values)],
+        )
+        return
+    if done:
+        ReminderSchedule.objects.filter(pk__in=done).delete()
+    if not moved:
+        return
+    groups: dict[dt.datetime, list] = {}
+    for pk, when in moved:
+        groups.setdefault(when, []).append(pk)
+    value = CaseWhen(
+        *(When(pk__in=group, then=Value(when)) for when, group in groups.items()),
+        output_field=DateTimeField(),
+    )
+    ReminderSchedule.objects.filter(pk__in=[pk for pk, _ in moved]).update(next_at=value)

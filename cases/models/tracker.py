@@ -7,8 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from cases.history import AuditedHistoricalRecords
 
+from cases.history import AuditedHistoricalRecords
 from cases.models.core import Case
 from cases.privacy import EncryptedTextField
 
@@ -105,6 +105,23 @@ class Deadline(models.Model):
         if days <= 30:
             return "month"
         return "later"
+
+
+class ReminderSchedule(models.Model):
+    """When an open deadline's next reminder step begins: the reminder scan's due set (issue 19).
+
+    One row per open deadline that still has a step to go, kept by the tracker (cases/tracker.py). A
+    narrow table of its own: the scan moves tens of thousands of rows on a first day, and rewriting the
+    wide deadline row would rewrite all ten of its indexes too. Scheduling, not a fact worth history.
+    """
+
+    deadline = models.OneToOneField(
+        Deadline, on_delete=models.CASCADE, primary_key=True, related_name="reminder_schedule"
+    )
+    next_at = models.DateTimeField("下次提醒時間", db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id} {self.next_at:%Y-%m-%d}"
 
 
 class DeadlineReminder(models.Model):

@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases import tracker
-from cases.models import Deadline, DeadlineReminder, Notification
+from cases.models import Deadline, DeadlineReminder, JobLock, Notification
+from cases.models.tracker import ReminderSchedule
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -125,27 +126,6 @@ def test_moving_the_date_reminds_afresh(case):
     assert DeadlineReminder.objects.get().days_before == 30
 
 
-def test_scan_query_count_does_not_grow_with_cases(hotline, worker, supervisor):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    tracker.send_due_reminders(now=at(2026, 7, 1))  # creates the lock row once
-
-    def run_with(n):
-        for _ in range(n):
-            c = make_case(actor=hotline, worker=worker)
-            open_complaint(c, due=dt.date(2026, 6, 30))
-        Notification.objects.all().delete()
-        DeadlineReminder.objects.all().delete()
-        with CaptureQueriesContext(connection) as ctx:
-            tracker.send_due_reminders(now=at(2026, 7, 1))  # all overdue: owner + supervisors
-        return len(ctx.captured_queries)
-
-    small = run_with(2)
-    large = run_with(6)
-    assert small == large
-
-
 def test_redispatch_hands_open_deadlines_to_the_new_worker(case, worker, worker2, supervisor):
     from cases import services
 
@@ -180,3 +160,103 @@ def test_reopening_a_not_applicable_deadline_forgets_the_old_closing(case, worke
         None,
         "",
     )
+
+
+# --- the scan's due set lives in SQL (issue 19) ------------------------------------------------------
+
+
+def next_at(deadline):
+    """When the scan next picks the deadline up; None when it never will."""
+    return ReminderSchedule.objects.filter(deadline=deadline).values_list("next_at", flat=True).first()
+
+
+def test_a_new_deadline_is_due_for_its_first_reminder_at_the_start_of_the_first_step(case):
+    deadline = open_complaint(case, due=dt.date(2026, 6, 30))  # steps 30, 14, 7, 3, 1, 0 days before
+    assert next_at(deadline) == dt.datetime(2026, 5, 31, 0, 0, tzinfo=TAIPEI)
+
+
+def test_the_scan_moves_a_deadline_to_its_next_step_and_past_the_overdue_step_out_of_the_schedule(case):
+    deadline = open_complaint(case, due=dt.date(2026, 6, 30))
+    tracker.send_due_reminders(now=at(2026, 6, 20))  # 10 days left: the 14-day step, next is 7
+    assert next_at(deadline) == dt.datetime(2026, 6, 23, 0, 0, tzinfo=TAIPEI)
+    tracker.send_due_reminders(now=at(2026, 6, 30))  # the day itself, next is overdue
+    assert next_at(deadline) == dt.datetime(2026, 7, 1, 0, 0, tzinfo=TAIPEI)
+    tracker.send_due_reminders(now=at(2026, 7, 1))
+    assert next_at(deadline) is None
+    assert sorted(deadline.reminders.values_list("days_before", flat=True)) == [-1, 0, 14]
+
+
+def test_closing_takes_a_deadline_out_of_the_schedule_and_reopening_puts_it_back(case, worker):
+    deadline = open_complaint(case, due=dt.date(2026, 6, 30))
+    tracker.deadline_close(actor=worker, deadline=deadline, state=Deadline.State.DONE)
+    assert next_at(deadline) is None
+    open_complaint(case, due=dt.date(2026, 6, 30))
+    assert next_at(deadline) == dt.datetime(2026, 5, 31, 0, 0, tzinfo=TAIPEI)
+
+
+def test_moving_the_date_schedules_the_first_step_of_the_new_date(case):
+    deadline = open_complaint(case, due=dt.date(2026, 6, 30))
+    tracker.send_due_reminders(now=at(2026, 7, 2))
+    assert next_at(deadline) is None
+    open_complaint(case, due=dt.date(2026, 9, 30))
+    assert next_at(deadline) == dt.datetime(2026, 8, 31, 0, 0, tzinfo=TAIPEI)
+
+
+def test_a_step_already_sent_is_not_sent_again_when_the_row_comes_due_again(case, worker):
+    """A reopened row starts before steps that went out: they are skipped, not resent."""
+    deadline = open_complaint(case, due=dt.date(2026, 6, 30))
+    assert tracker.send_due_reminders(now=at(2026, 6, 27)) == 1
+    ReminderSchedule.objects.filter(deadline=deadline).update(next_at=at(2026, 5, 31, 0))
+    assert tracker.send_due_reminders(now=at(2026, 6, 28)) == 0
+    assert next_at(deadline) == dt.datetime(2026, 6, 29, 0, 0, tzinfo=TAIPEI)
+    assert Notification.objects.filter(recipient=worker, kind=Notification.Kind.DEADLINE).count() == 1
+
+
+def test_the_steady_state_scan_is_one_index_probe(case, django_assert_num_queries):
+    open_complaint(case, due=dt.date(2026, 6, 30))
+    tracker.send_due_reminders(now=at(2026, 6, 23))
+    with django_assert_num_queries(1) as ctx:
+        assert tracker.send_due_reminders(now=at(2026, 6, 24)) == 0
+    sql = ctx.captured_queries[0]["sql"]
+    assert "cases_reminderschedule" in sql and "cases_deadline" not in sql and "LIMIT 1" in sql
+
+
+def test_the_scan_works_through_a_backlog_larger_than_one_round(hotline, worker, monkeypatch):
+    monkeypatch.setattr(tracker, "SCAN_BATCH", 2)
+    for _ in range(5):
+        open_complaint(make_case(actor=hotline, worker=worker), due=dt.date(2026, 6, 30))
+    assert tracker.send_due_reminders(now=at(2026, 6, 29)) == 5
+    assert tracker.send_due_reminders(now=at(2026, 6, 29, 18)) == 0
+    assert DeadlineReminder.objects.filter(days_before=1).count() == 5
+    assert Notification.objects.filter(recipient=worker, kind=Notification.Kind.DEADLINE).count() == 5
+
+
+def test_reminder_notifications_link_to_the_case_page(case, worker):
+    open_complaint(case, due=dt.date(2026, 6, 30))
+    tracker.send_due_reminders(now=at(2026, 6, 29))
+    reminder = Notification.objects.get(recipient=worker, kind=Notification.Kind.DEADLINE)
+    assert reminder.url == case.get_absolute_url()
+
+
+@pytest.mark.parametrize("overdue", [False, True], ids=["in-step", "overdue"])
+def test_scan_query_count_is_pinned_for_n_and_3n_due(hotline, worker, supervisor, overdue):
+    """Pinned: the probe, a savepoint pair, the lock row (get, then lock), the steps already sent, the
+    due rows, the supervisors (overdue only), the reminders, the notifications, and moving the rows on
+    (UPDATE in step, DELETE after the overdue step)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = at(2026, 7, 1) if overdue else at(2026, 6, 23)
+    JobLock.objects.get_or_create(name="deadline_reminders")  # made by the first run that had work
+
+    def run_with(n):
+        Deadline.objects.all().delete()
+        for _ in range(n):
+            open_complaint(make_case(actor=hotline, worker=worker), due=dt.date(2026, 6, 30))
+        with CaptureQueriesContext(connection) as ctx:
+            assert tracker.send_due_reminders(now=now) == n
+        return len(ctx.captured_queries)
+
+    expected = 11 if overdue else 10
+    assert (run_with(2), run_with(6)) == (expected, expected)
+    assert Notification.objects.filter(recipient=supervisor).count() == (8 if overdue else 0)
