@@ -183,7 +183,7 @@ def _read_entries(filters: Filters, limit: int) -> list[AuditEntry]:
                 kind=kind,
                 kind_label=BASE_KINDS[kind],
                 user=log.user,
-                subject=log.view + ("（待處理受理紀錄）" if log.intake_id and not log.case_id else ""),
+                subject=log.view + ("（尚未開案的受理紀錄）" if log.intake_id and not log.case_id else ""),
                 case_id=log.case_id,
                 case_number=log.case.number if log.case_id else "",
             )
