@@ -77,7 +77,7 @@ def test_removes_the_victims_pii_live_and_in_history_and_keeps_the_statistics(ex
     assert AuditEvent.objects.filter(action="anonymise", case__isnull=True).count() == 1  # the run
     # The trail still verifies: blanked PII reads as redacted, and on PostgreSQL the trigger allowed it.
     assert [verify_table(m).finding for m in chained_models() if verify_table(m).finding] == []
-    assert "0 件" in run()  # done once
+    assert "案件 0 件" in run()  # done once
 
 
 def test_cases_within_the_period_and_a_victims_other_kept_case_are_left_alone(
@@ -90,3 +90,23 @@ def test_cases_within_the_period_and_a_victims_other_kept_case_are_left_alone(
     assert Victim.objects.get(pk=recent.victim_id).name == "司徒映雪"
     assert Victim.objects.get(pk=open_case.victim_id).name == "歐陽若水"
     assert Victim.objects.get(pk=expired.victim_id).name == ""
+
+
+def test_an_intake_closed_without_a_case_goes_too(settings, hotline):
+    from tests.factories import make_intake
+
+    settings.RETENTION_YEARS_AFTER_CLOSURE = 5
+    intake = make_intake(actor=hotline, victim_name=NAME)
+    services.intake_close(actor=hotline, intake=intake, note="只是詢問資訊")
+    Intake.objects.filter(pk=intake.pk).update(handled_at=timezone.now() - dt.timedelta(days=365 * 6))
+    kept = make_intake(actor=hotline, victim_name="司徒映雪")
+    services.intake_close(actor=hotline, intake=kept, note="只是詢問資訊")
+    out = run()
+    assert "不開案" in out
+    intake.refresh_from_db()
+    kept.refresh_from_db()
+    assert (intake.victim_name, intake.closed_note, intake.victim_name_index) == ("", "", "")
+    assert kept.victim_name == "司徒映雪"
+    assert set(raw("cases_historicalintake", "victim_name", "id", intake.pk)) == {""}
+    assert [m for m in chained_models() if verify_table(m).finding] == []
+    assert "不開案受理紀錄 0 筆" in run()  # done once

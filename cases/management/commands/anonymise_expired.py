@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.audit import record_event
-from cases.retention import anonymise_case, cutoff, expired_cases
+from cases.retention import anonymise_case, anonymise_intake, cutoff, expired_cases, expired_intakes
 
 
 class Command(BaseCommand):
@@ -26,27 +26,35 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"找不到啟用中的帳號 {actor}")
         cases = list(expired_cases())
+        intakes = list(expired_intakes())
         years = settings.RETENTION_YEARS_AFTER_CLOSURE
         self.stdout.write(
-            f"{'（試算，不變更）' if dry_run else ''}結案早於 {cutoff():%Y-%m-%d}（{years} 年）"
-            f"且尚未去識別化：{len(cases)} 件"
+            f"{'（試算，不變更）' if dry_run else ''}結案或不開案早於 {cutoff():%Y-%m-%d}（{years} 年）"
+            f"且尚未去識別化：案件 {len(cases)} 件、不開案受理紀錄 {len(intakes)} 筆"
         )
         live = hist = 0
-        for n, case in enumerate(cases, start=1):
-            result = anonymise_case(case, actor=user, dry_run=dry_run)
+        total = len(cases) + len(intakes)
+        work = [(anonymise_case, case) for case in cases] + [(anonymise_intake, intake) for intake in intakes]
+        for n, (anonymise, record) in enumerate(work, start=1):
+            result = anonymise(record, actor=user, dry_run=dry_run)
             live, hist = live + result.live_rows, hist + result.history_rows
-            victim = "含被害人基本資料" if result.victim else "被害人另有保存中案件"
+            note = ""
+            if anonymise is anonymise_case:
+                note = "（含被害人基本資料）" if result.victim else "（被害人另有保存中案件，基本資料保留）"
             self.stdout.write(
-                f"[{n}/{len(cases)}] {result.case_number}："
-                f"資料 {result.live_rows} 筆、歷史 {result.history_rows} 筆（{victim}）"
+                f"[{n}/{total}] {result.case_number}："
+                f"資料 {result.live_rows} 筆、歷史 {result.history_rows} 筆{note}"
             )
-        if not dry_run and cases:
+        if not dry_run and work:
             record_event(
                 actor=user,
                 action="anonymise",
-                detail=f"保存期限屆滿去識別化：{len(cases)} 件案件，資料 {live} 筆、歷史 {hist} 筆",
+                detail=(
+                    f"保存期限屆滿去識別化：案件 {len(cases)} 件、不開案受理紀錄 {len(intakes)} 筆，"
+                    f"資料 {live} 筆、歷史 {hist} 筆"
+                ),
             )
         verb = "會清除" if dry_run else "已清除"
         self.stdout.write(
-            self.style.SUCCESS(f"完成：{len(cases)} 件案件，{verb}資料 {live} 筆、歷史 {hist} 筆的個資欄位。")
+            self.style.SUCCESS(f"完成：{total} 筆，{verb}資料 {live} 筆、歷史 {hist} 筆的個資欄位。")
         )
