@@ -53,7 +53,9 @@ class DecisionForm(forms.Form):
 
 
 class UnlockForm(forms.Form):
-    username = forms.CharField(label="帳號", max_length=150, required=False)
+    username = forms.CharField(
+        label="帳號", max_length=150, required=False, error_messages={"max_length": "帳號最多 150 個字元。"}
+    )
     ip_address = forms.GenericIPAddressField(
         label="連線位址", required=False, error_messages={"invalid": "請輸入有效的 IP 位址。"}
     )

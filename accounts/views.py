@@ -267,8 +267,9 @@ def lockouts(request):
 def unlock(request):
     form = UnlockForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("__all__", []) + form.errors.get("ip_address", []):
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("accounts:lockouts")
     services.signin_unlock(actor=request.user, **form.cleaned_data)
     messages.success(request, "已解除鎖定。")

@@ -165,6 +165,8 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_ENABLE_ADMIN = False  # supervisors unlock on accounts:lockouts
+# Masked in the posted data axes keeps with each failure (the password always is): a mistyped code.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "token", "new_password1", "new_password2"]
 # Behind reverse proxies, how many of them append to X-Forwarded-For (0: the address is REMOTE_ADDR, and
 # a client's own X-Forwarded-For is never believed).
 SIGNIN_PROXY_COUNT = env.int("SIGNIN_PROXY_COUNT", default=0)

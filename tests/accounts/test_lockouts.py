@@ -82,3 +82,22 @@ def test_new_recovery_codes_replace_the_old_ones(client, worker):
     response = client.post(reverse("accounts:recovery_codes"))
     page = response.content.decode()
     assert "您的復原碼" in page and not any(code in page for code in old)
+
+
+def test_a_refused_unlock_says_why(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(reverse("accounts:unlock"), {"username": "x" * 151}, follow=True)
+    assert "帳號最多 150 個字元" in response.content.decode()
+    response = client.post(reverse("accounts:unlock"), {"ip_address": "999.1.1.1"}, follow=True)
+    assert "請輸入有效的 IP 位址" in response.content.decode()
+
+
+def test_a_mistyped_code_is_not_kept_with_the_failure(client, settings, worker):
+    from axes.models import AccessAttempt
+
+    settings.TWO_FACTOR_REQUIRED = True
+    TOTPDevice.objects.create(user=worker, name="x", confirmed=True)
+    client.post(reverse("login"), {"username": "worker", "password": "pw-worker"})
+    client.post(reverse("accounts:verify"), {"token": "12345678"})
+    attempt = AccessAttempt.objects.get(username="worker")
+    assert "12345678" not in attempt.post_data
