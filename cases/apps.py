@@ -13,6 +13,7 @@ class CasesConfig(AppConfig):
         from cases.audit_demo import add_audit_events
         from cases.audit_triggers import install_after_migrate
         from cases.demo import add_contacts_and_closures
+        from cases.demo_oversight import add_oversight
         from cases.registry import register_demo_data, register_home_page, register_nav_link
         from cases.sms import panel  # noqa: F401  (registers the SMS panel of the case page)
 
@@ -21,6 +22,13 @@ class CasesConfig(AppConfig):
         register_home_page(permission="cases.work_cases", url_name="cases:my_cases", order=30)
         register_demo_data(add_contacts_and_closures, order=90)
         register_demo_data(add_audit_events, order=95)
+        register_demo_data(add_oversight, order=92)
+        register_nav_link(
+            permission="cases.review_break_glass",
+            url_name="cases:break_glass_reviews",
+            label="緊急調閱確認",
+            order=85,
+        )
         register_nav_link(
             permission="cases.review_audit", url_name="cases:audit_trail", label="稽核軌跡", order=90
         )

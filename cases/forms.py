@@ -20,6 +20,7 @@ from cases.forms_fields import (
 )
 from cases.models import CaseStatusChange, Contact, Deadline, Intake, ServiceAppointment
 from cases.people import staff_name
+from cases.search import classify
 
 
 class VictimIdentifiersMixin(forms.Form):
@@ -427,3 +428,50 @@ class DeadlineFilterForm(forms.Form):
             return ""
         keep = ("kind", "owner", "case", "due_from", "due_to")
         return urlencode({k: self.data[k] for k in keep if self.data.get(k) and k not in self.errors})
+
+
+class BreakGlassForm(forms.Form):
+    """緊急調閱: a reason always; the case number only when the worker asks from the search page."""
+
+    number = forms.CharField(
+        label="案號",
+        max_length=20,
+        help_text="例如 115-000042。姓名、手機或身分證字號不能申請緊急調閱。",
+    )
+    reason = forms.CharField(
+        label="調閱理由",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="請具體說明為何必須立即調閱（例如承辦社工休假，被害人來電表示有立即危險）。督導會收到通知並確認。",
+    )
+
+    def __init__(self, *args, with_number: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_number:
+            del self.fields["number"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the page posts to the grant URL, also from the case page's 404
+        self.helper.add_input(Submit("submit", "說明理由並調閱", css_class="btn-outline-danger"))
+
+    def clean_number(self) -> str:
+        term = classify(self.cleaned_data["number"])
+        if term.kind != "case_number":
+            raise forms.ValidationError("請輸入案號（例如 115-000042）。")
+        return term.value
+
+
+class BreakGlassReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="確認",
+        choices=[("acknowledged", "確認理由適當"), ("questioned", "提出疑問（立即終止調閱）")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="督導意見", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # one form per grant on the review page, each with its own action
+        self.helper.add_input(Submit("submit", "送出"))

@@ -11,6 +11,8 @@ def log_case_read(*, user, case: Case, view: str) -> None:
 
     `view` is the page as staff name it (「案件頁面」, 「法律服務：報案編輯頁」).
     """
+    if getattr(case, "break_glass", None) is not None:  # opened through 緊急調閱 (selectors.break_glass_case)
+        view = f"緊急調閱・{view}"[:40]
     CaseReadLog.objects.create(case=case, user=user, view=view)
 
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import (
+    BreakGlassGrant,
     Case,
     CaseReadLog,
     CaseStatusChange,
@@ -49,14 +50,57 @@ def case_for_user(user, pk, *, write: bool = False) -> Case:
     qs = cases_for_user(user).select_related("victim", "opened_by")
     try:
         case = qs.get(pk=pk)
-    except (Case.DoesNotExist, ValueError):
-        raise Http404 from None
+    except (Case.DoesNotExist, ValueError, ValidationError):
+        # 緊急調閱 opens a case to read, never to write: the same 404 otherwise.
+        case = None if write else break_glass_case(user, pk)
+        if case is None:
+            raise Http404 from None
     if write:
         if not may_edit_case(user, case):
             raise Http404
         if case.is_closed:
             raise PermissionDenied("此案件已結案，僅供查閱；如需繼續服務，請督導先重新開案。")
     return case
+
+
+def break_glass_case(user, pk) -> Case | None:
+    """The case `user` holds a running break-glass grant for, marked with it (`case.break_glass`).
+
+    Asked only when the user's own scope misses, so a worker's own cases cost no extra query.
+    """
+    if not user.has_perm("cases.break_glass"):
+        return None
+    try:
+        grant = (
+            BreakGlassGrant.objects.filter(user=user, case_id=pk, expires_at__gt=timezone.now())
+            .select_related("case__victim", "case__opened_by", "case__assigned_worker")
+            .order_by("-expires_at")
+            .first()
+        )
+    except (ValueError, ValidationError):
+        return None
+    if grant is None:
+        return None
+    case = grant.case
+    case.break_glass = grant
+    return case
+
+
+def break_glass_reviews(*, limit: int = 50) -> tuple[list, list]:
+    """Supervisors' queue: every grant awaiting review (oldest first), then the latest reviewed."""
+    qs = BreakGlassGrant.objects.select_related("case__assigned_worker", "user", "reviewed_by")
+    pending = list(qs.filter(review=BreakGlassGrant.Review.PENDING).order_by("requested_at"))
+    done = list(qs.exclude(review=BreakGlassGrant.Review.PENDING).order_by("-reviewed_at")[:limit])
+    return pending, done
+
+
+def break_glass_grant_for_review(user, pk) -> BreakGlassGrant:
+    if not user.has_perm("cases.review_break_glass"):
+        raise Http404
+    try:
+        return BreakGlassGrant.objects.select_related("case", "user").get(pk=pk)
+    except (BreakGlassGrant.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
 
 
 def may_edit_case(user, case: Case) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from cases import tracker
+from cases import intake_alerts, tracker
 from cases.sms import outbox
 
 
@@ -37,3 +37,8 @@ def forms_sweep() -> dict:
     from cases import formguard
 
     return formguard.sweep()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def send_intake_alerts() -> int:
+    return intake_alerts.send_intake_alerts()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_audit
+from cases import views, views_audit, views_oversight
 from cases.session_views import session_keepalive, session_status
 from cases.sms import views as views_sms
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("cases/<uuid:pk>/close/", views.close_request, name="close_request"),
     path("cases/<uuid:pk>/close/decide/", views.close_decide, name="close_decide"),
     path("cases/<uuid:pk>/reopen/", views.case_reopen, name="reopen"),
+    path("cases/<uuid:pk>/break-glass/", views_oversight.break_glass_case, name="break_glass_case"),
+    path("break-glass/", views_oversight.break_glass, name="break_glass"),
+    path("oversight/break-glass/", views_oversight.break_glass_reviews, name="break_glass_reviews"),
+    path("oversight/break-glass/<uuid:pk>/", views_oversight.break_glass_review, name="break_glass_review"),
     path("overview/", views.overview, name="overview"),
     path("audit/", views_audit.audit_trail, name="audit_trail"),
     path("audit/export/", views_audit.audit_export, name="audit_export"),

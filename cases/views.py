@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import notifications, selectors, services, tracker
+from cases import notifications, selectors, services, tracker, views_oversight
 from cases import search as case_search
 from cases.ages import is_minor_on, minor_label, victim_is_minor
 from cases.forms import (
@@ -213,7 +213,12 @@ def my_cases(request):
 @login_required
 @require_GET
 def case_detail(request, pk):
-    case = selectors.case_for_user(request.user, pk)
+    try:
+        case = selectors.case_for_user(request.user, pk)
+    except Http404:
+        if not request.user.has_perm("cases.break_glass"):
+            raise
+        return views_oversight.break_glass_refusal(request, pk)  # the same 404, with 緊急調閱 offered
     log_case_read(user=request.user, case=case, view="案件頁面")
     notifications.mark_read_for_case(user=request.user, case=case, kinds=[Notification.Kind.DISPATCH])
     intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
@@ -252,6 +257,7 @@ def case_detail(request, pk):
         "can_approve": user.has_perm("cases.approve_closing"),
         "can_audit": user.has_perm("cases.view_audit_trail"),
         "can_print": user.has_perm("cases.work_cases") and selectors.may_edit_case(user, case),
+        "break_glass": getattr(case, "break_glass", None),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -256,8 +256,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {"task": "cases.tasks.send_deadline_reminders", "schedule": 30 * 60},
     "sms-sweep": {"task": "cases.tasks.sms_sweep", "schedule": 60},
     "sms-victim-reminders": {"task": "cases.tasks.sms_victim_reminders", "schedule": 30 * 60},
+    "intake-alerts": {"task": "cases.tasks.send_intake_alerts", "schedule": 10 * 60},
     "forms-sweep": {"task": "cases.tasks.forms_sweep", "schedule": 5 * 60},
 }
+
+# Oversight (issue 21, docs/oversight.md). 緊急調閱: how long a worker may read a case not assigned to
+# them after giving a reason. An intake neither dispatched nor closed after INTAKE_ALERT_HOURS (after
+# INTAKE_ALERT_DANGER_HOURS when 有立即危險) alerts the hotline and the supervisors, again at 2x, 4x …
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+INTAKE_ALERT_HOURS = env.int("INTAKE_ALERT_HOURS", default=3)
+INTAKE_ALERT_DANGER_HOURS = env.int("INTAKE_ALERT_DANGER_HOURS", default=1)
+if not (1 <= BREAK_GLASS_HOURS <= 24 and 1 <= INTAKE_ALERT_DANGER_HOURS <= INTAKE_ALERT_HOURS):
+    raise ImproperlyConfigured(
+        "BREAK_GLASS_HOURS must be 1-24, and 1 <= INTAKE_ALERT_DANGER_HOURS <= INTAKE_ALERT_HOURS"
+    )
 
 # Deadline reminders go out this many days before the due date (0 = on the day).
 DEADLINE_REMINDER_DAYS = env.list("DEADLINE_REMINDER_DAYS", cast=int, default=[30, 14, 7, 3, 1, 0])

@@ -69,6 +69,7 @@ def referral_of_police2(police2):
 
 # Fixtures of the apps' access-matrix rows (tests/access/<app>.py), for tests/test_access_matrix.py.
 from tests.access.audit import *  # noqa: E402,F403
+from tests.access.breakglass import *  # noqa: E402,F403
 from tests.access.evidence import *  # noqa: E402,F403
 from tests.access.forms import *  # noqa: E402,F403
 from tests.access.legal_more import *  # noqa: E402,F403

@@ -37,6 +37,7 @@ from cases import services, tracker
 from cases.models import Case, CaseStatusChange, Contact, Deadline
 from cases.templatetags.roc import person
 from tests.access import audit as access_audit
+from tests.access import breakglass as access_breakglass
 from tests.access import evidence as access_evidence
 from tests.access import forms as access_forms
 from tests.access import legal_more as access_legal_more
@@ -207,6 +208,7 @@ POST_DATA = {
 # Each app's own rows (tests/access/<app>.py), in the same shape; their fixtures come via tests/conftest.py.
 APP_ROWS = [
     access_audit,
+    access_breakglass,
     access_evidence,
     access_forms,
     access_legal_more,

@@ -7,6 +7,7 @@ from cases.services.appointments import (
     appointment_set_status,
     appointments_move_to_case,
 )
+from cases.services.breakglass import break_glass_open, break_glass_review
 from cases.services.closing import (
     case_close_decide,
     case_close_request,
@@ -28,6 +29,8 @@ __all__ = [
     "appointment_label",
     "appointment_set_status",
     "appointments_move_to_case",
+    "break_glass_open",
+    "break_glass_review",
     "case_clear_danger",
     "case_close_decide",
     "case_close_request",
