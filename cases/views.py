@@ -629,5 +629,8 @@ def notification_mark_read(request):
     ids = request.POST.getlist("id")
     # ASCII digits of a sane length only: "²".isdigit() is True, and 26 digits overflow a bigint.
     wanted = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18] if ids else None
-    notifications.mark_read(user=request.user, ids=wanted)
+    if notifications.mark_read(user=request.user, ids=wanted):
+        messages.success(request, "已標示為已讀。")
+    else:  # nothing unread among what was posted (or no notification with such an id)
+        messages.info(request, "沒有需要標示為已讀的通知。")
     return redirect("cases:notifications")

@@ -135,7 +135,20 @@ class PtsdInstrument(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.cutoff}/{len(self.questions)}）"
+        # The admin shows the instance while re-displaying a rejected form, questions and all (issue 21).
+        count = len(self.questions) if isinstance(self.questions, list) else "?"
+        return f"{self.name}（{self.cutoff}/{count}）"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        questions = self.questions
+        if not isinstance(questions, list) or not questions:
+            raise ValidationError({"questions": '請以清單列出題目，例如 ["題目一", "題目二"]。'})
+        if not all(isinstance(q, str) and q.strip() for q in questions):
+            raise ValidationError({"questions": "每一題都需是非空白的文字。"})
+        if isinstance(self.cutoff, int) and not 1 <= self.cutoff <= len(questions):
+            raise ValidationError({"cutoff": f"切分點需介於 1 與題數（{len(questions)}）之間。"})
 
 
 # --- a case's records ------------------------------------------------------------------------------
