@@ -49,8 +49,9 @@ def _wants_json(view_func) -> bool:
 
 class SessionIdleMiddleware:
     """Signs out after SESSION_IDLE_TIMEOUT_MINUTES without a request (SESSION_COOKIE_AGE after sign-in at
-    the latest) and sends the user to sign in again with `next`; a form posted then is kept as a draft
-    and filled in again on that page after signing in (issue 18, cases/formguard.py).
+    the latest; cases/idle.py keeps the times) and sends the user to sign in again with `next`; a form
+    posted then is kept as a draft and filled in again on that page after signing in (issue 18,
+    cases/formguard.py).
 
     In process_view, after CsrfViewMiddleware: a forged post is refused before anything is kept.
     """
@@ -59,21 +60,24 @@ class SessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "idle_active", False) and request.user.is_authenticated:
+            idle.touch(request, response)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        session = request.session
         exempt = getattr(view_func, "idle_exempt", False)
         # The page's own timer (exempt) only hears that time is up: signing out there would lose the
         # form the user is about to send, which the next real request keeps as a draft.
-        if idle.is_expired(session) and not exempt:
-            return self._sign_out(request, view_func)
-        if not exempt:
-            idle.touch(session)
-        if request.method == "GET" and idle.PENDING_DRAFT in session:
+        if idle.is_expired(request) and not exempt:
+            response = self._sign_out(request, view_func)
+            response.delete_cookie(idle.COOKIE, samesite=settings.SESSION_COOKIE_SAMESITE)
+            return response
+        request.idle_active = not exempt
+        if request.method == "GET" and idle.PENDING_DRAFT in request.session:
             self._restore(request)
         return None
 

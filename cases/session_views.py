@@ -10,7 +10,7 @@ from cases import idle
 
 
 def _state(request) -> JsonResponse:
-    remaining = idle.remaining_seconds(request.session)
+    remaining = idle.remaining_seconds(request)
     return JsonResponse({"remaining": round(remaining), "warning": round(idle.warning_seconds())})
 
 
@@ -29,7 +29,7 @@ session_status.session_json = True
 @require_POST
 def session_keepalive(request):
     """繼續工作: the user is here, the idle clock starts again (CSRF-protected like every post)."""
-    idle.touch(request.session, force=True)
+    idle.start(request.session)
     return _state(request)
 
 

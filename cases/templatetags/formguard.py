@@ -32,7 +32,7 @@ def idle_warning(context):
     return {
         "show": True,
         "timeout": round(idle.timeout_seconds()),
-        "remaining": round(idle.remaining_seconds(request.session)),
+        "remaining": round(idle.remaining_seconds(request)),
         "warning": round(idle.warning_seconds()),
         "warning_minutes": math.ceil(idle.warning_seconds() / 60),
         "status_url": reverse("cases:session_status"),

@@ -233,7 +233,8 @@
     function check() {
       fetch(dialog.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
-          return response.ok ? response.json() : { remaining: 0 };
+          // Sent to the sign-in page (the session is gone altogether): time is up.
+          return response.ok && !response.redirected ? response.json() : { remaining: 0 };
         })
         .then(function (state) {
           if (state.remaining > warning) {

@@ -30,6 +30,7 @@ def idle_for(client, seconds: float) -> None:
     session = client.session
     session[idle.LAST_ACTIVITY] = time.time() - seconds
     session.save()
+    client.cookies.pop(idle.COOKIE, None)
 
 
 def timeout() -> float:
@@ -65,6 +66,27 @@ class TestIdleSignOut:
         response = client.get(reverse("cases:my_cases"))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
+    def test_pages_record_activity_in_a_signed_cookie_not_the_session_row(self, client, worker):
+        client.force_login(worker)
+        idle_for(client, timeout() - 30)
+        before = client.session[idle.LAST_ACTIVITY]
+        response = client.get(reverse("cases:my_cases"))
+        assert idle.COOKIE in response.cookies
+        assert client.session[idle.LAST_ACTIVITY] == before  # no session write
+        assert client.get(STATUS_URL).json()["remaining"] >= timeout() - 5
+        client.cookies[idle.COOKIE] = response.cookies[idle.COOKIE].value[:-2] + "xx"  # altered
+        assert client.get(STATUS_URL).json()["remaining"] <= 30
+
+    def test_an_activity_cookie_of_another_session_does_not_count(self, client, worker):
+        client.force_login(worker)
+        idle_for(client, timeout() - 30)
+        stolen = client.get(reverse("cases:my_cases")).cookies[idle.COOKIE].value
+        client.logout()
+        client.force_login(worker)  # a new session
+        idle_for(client, timeout() + 1)
+        client.cookies[idle.COOKIE] = stolen
+        assert client.get(reverse("cases:my_cases")).status_code == 302
+
     def test_the_timeout_is_a_setting(self, client, worker, settings):
         settings.SESSION_IDLE_TIMEOUT_MINUTES = 60
         client.force_login(worker)
@@ -84,10 +106,11 @@ class TestSessionStatus:
         client.force_login(worker)
         idle_for(client, 600)
         before = client.session[idle.LAST_ACTIVITY]
-        state = client.get(STATUS_URL).json()
+        response = client.get(STATUS_URL)
+        state = response.json()
         assert 0 < state["remaining"] <= timeout() - 600 + 1
         assert state["warning"] == round(idle.warning_seconds())
-        assert client.session[idle.LAST_ACTIVITY] == before
+        assert client.session[idle.LAST_ACTIVITY] == before and idle.COOKIE not in response.cookies
 
     def test_after_the_timeout_it_says_so_without_signing_out_the_form_still_open(self, client, worker):
         client.force_login(worker)
