@@ -1,8 +1,14 @@
-"""Time the busiest pages: N requests each through django.test.Client, queries and wall time per request.
+"""Time the busiest pages against a floor: N requests each through django.test.Client, interleaved.
 
 The time is what the view, middleware and template take in this process (no network, no web
-server), read with time.perf_counter around Client.get; the queries are counted with
-CaptureQueriesContext. Two warm-up requests per page are not counted (template loading).
+server), read with time.perf_counter around the request; the queries are counted with
+CaptureQueriesContext on a query log emptied before every request. Two warm-up rounds are not
+counted (template loading).
+
+The pages are requested round-robin (floor, page 1, page 2, ..., floor, page 1, ...), so a burst
+of load from other jobs on this shared machine falls on every page alike; each page is reported as
+its p95 over the floor's p95 (bench.views.floor: the same middleware, one query for 50 case rows).
+Before timing, every table is ANALYZEd so the planner sees the volume just seeded.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from cases.models import Case, Deadline, Intake
 from referrals.models import Referral
 
 WARMUP = 2
+FLOOR = "floor: 50 case rows, one query"
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class Page:
     user: object
     urls: list[str]  # cycled through, one per request
     scope: str  # what the page has to choose its rows from
+    posts: list[dict] | None = None  # POST bodies, cycled with the urls (the search box)
 
 
 @dataclass
@@ -43,6 +51,7 @@ class PageResult:
     queries: list[int] = field(default_factory=list)
     times_ms: list[float] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, sql) of the last request
+    floor_p95: float | None = None
 
     @property
     def queries_label(self) -> str:
@@ -58,13 +67,31 @@ class PageResult:
         ordered = sorted(self.times_ms)  # nearest rank
         return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
+    @property
+    def ratio(self) -> float | None:
+        return self.p95 / self.floor_p95 if self.floor_p95 else None
+
     def as_dict(self) -> dict:
         data = asdict(self)
         data["times_ms"] = [round(t, 2) for t in self.times_ms]
         data.update(
-            queries_per_request=self.queries_label, p50_ms=round(self.p50, 2), p95_ms=round(self.p95, 2)
+            queries_per_request=self.queries_label,
+            p50_ms=round(self.p50, 2),
+            p95_ms=round(self.p95, 2),
+            p95_over_floor=round(self.ratio, 2) if self.ratio else None,
         )
         return data
+
+
+def _search_terms(cases: list[Case]) -> dict[str, list[dict]]:
+    """Search box bodies: the victims' mobiles and full names and the case numbers of the given cases."""
+    phones = [c.victim.phone for c in cases if c.victim.phone]
+    names = [c.victim.name for c in cases if c.victim.name]
+    return {
+        "phone": [{"q": p} for p in phones] or [{"q": "0900000000"}],
+        "name": [{"q": n} for n in names] or [{"q": "無此人"}],
+        "number": [{"q": c.number} for c in cases] or [{"q": "100-000001"}],
+    }
 
 
 def pages(users: BenchUsers, *, requests: int) -> list[Page]:
@@ -88,6 +115,9 @@ def pages(users: BenchUsers, *, requests: int) -> list[Page]:
         .annotate(n_intakes=Count("intakes", distinct=True), n_dispatches=Count("dispatches", distinct=True))
         .order_by("-n_intakes", "-n_dispatches", "-opened_at")[: max(1, min(requests, 20))]
     )
+    # Search terms: victims of the worker's cases spread over the years (the hotline may find any case).
+    searched = list(Case.objects.filter(assigned_worker=worker).select_related("victim").order_by("?")[:20])
+    terms = _search_terms(searched)
     total = Case.objects.count()
     open_deadlines = Deadline.objects.filter(state=Deadline.State.OPEN).count()
     worker_deadlines = Deadline.objects.filter(
@@ -99,11 +129,29 @@ def pages(users: BenchUsers, *, requests: int) -> list[Page]:
         if heavy
         else "no case"
     )
+    my_cases = reverse("cases:my_cases")
+    search = reverse("cases:search")
     result = [
-        Page("worker: my cases", worker, [reverse("cases:my_cases")], f"{worker.n:,} cases"),
+        Page(FLOOR, worker, [reverse("bench_floor")], "50 cases"),
+        Page("worker: my cases", worker, [my_cases], f"{worker.n:,} cases"),
+        Page(
+            "worker: my cases by next deadline", worker, [f"{my_cases}?sort=next_due"], f"{worker.n:,} cases"
+        ),
+        Page(
+            "worker: my cases by last contact",
+            worker,
+            [f"{my_cases}?sort=last_contact"],
+            f"{worker.n:,} cases",
+        ),
         Page("hotline: intake queue", users.hotline, [reverse("cases:intake_queue")], f"{pending:,} pending"),
         Page("supervisor: overview", users.supervisor, [reverse("cases:overview")], f"{total:,} cases"),
-        Page("supervisor: all cases", users.supervisor, [reverse("cases:my_cases")], f"{total:,} cases"),
+        Page("supervisor: all cases", users.supervisor, [my_cases], f"{total:,} cases"),
+        Page(
+            "supervisor: all cases, flagged, by worker",
+            users.supervisor,
+            [f"{my_cases}?flag=1&sort=worker"],
+            f"{total:,} cases",
+        ),
         Page("worker: case detail", worker, [c.get_absolute_url() for c in heavy], detail_scope),
         Page("police: my referrals", officer, [reverse("referrals:list")], f"{officer.n:,} referrals"),
         Page(
@@ -115,50 +163,89 @@ def pages(users: BenchUsers, *, requests: int) -> list[Page]:
             [reverse("cases:deadlines")],
             f"{open_deadlines:,} open deadlines",
         ),
+        Page("hotline: search by mobile", users.hotline, [search], f"{total:,} cases", terms["phone"]),
+        Page("hotline: search by full name", users.hotline, [search], f"{total:,} cases", terms["name"]),
+        Page("hotline: search by case number", users.hotline, [search], f"{total:,} cases", terms["number"]),
+        Page("worker: search by full name", worker, [search], f"{worker.n:,} cases", terms["name"]),
     ]
     return [p for p in result if p.urls]
 
 
-def measure(page: Page, *, requests: int) -> PageResult:
-    client = Client()
-    client.force_login(page.user)
-    result = PageResult(page=page.name, username=page.user.username, url=page.urls[0], scope=page.scope)
+def _request(client: Client, page: Page, i: int):
+    url = page.urls[i % len(page.urls)]
+    # secure=True: with DEBUG off the settings redirect plain HTTP to HTTPS.
+    if page.posts:
+        return url, client.post(url, page.posts[i % len(page.posts)], secure=True)
+    return url, client.get(url, secure=True)
+
+
+def measure(targets: list[Page], *, requests: int) -> list[PageResult]:
+    """Every page once per round, round after round, so all of them share the machine's ups and downs."""
+    clients, results = [], []
+    for page in targets:
+        client = Client()
+        client.force_login(page.user)
+        clients.append(client)
+        results.append(
+            PageResult(page=page.name, username=page.user.username, url=page.urls[0], scope=page.scope)
+        )
     try:
         for i in range(WARMUP + requests):
-            url = page.urls[i % len(page.urls)]
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                # secure=True: with DEBUG off the settings redirect plain HTTP to HTTPS.
-                response = client.get(url, secure=True)
-                elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise RuntimeError(f"{page.name}: GET {url} answered {response.status_code}")
-            if i >= WARMUP:
-                result.queries.append(len(ctx.captured_queries))
-                result.times_ms.append(elapsed)
-        result.slowest = sorted(
-            ((float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries), reverse=True
-        )[:3]
+            for page, client, result in zip(targets, clients, results, strict=True):
+                connection.queries_log.clear()  # a full log (9,000 entries) would hide every later query
+                with CaptureQueriesContext(connection) as ctx:
+                    started = time.perf_counter()
+                    url, response = _request(client, page, i)
+                    elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    raise RuntimeError(f"{page.name}: {url} answered {response.status_code}")
+                if i >= WARMUP:
+                    result.queries.append(len(ctx.captured_queries))
+                    result.times_ms.append(elapsed)
+                    result.slowest = sorted(
+                        ((float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries), reverse=True
+                    )[:3]
     finally:
-        client.logout()  # removes the bench session row
-    return result
+        for client in clients:
+            client.logout()  # removes the bench session row
+    floor = next((r for r in results if r.page == FLOOR), None)
+    for result in results:
+        result.floor_p95 = floor.p95 if floor and floor.times_ms else None
+    return results
+
+
+def analyze() -> None:
+    """Fresh planner statistics for every table, so no page is timed against a stale plan."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def run(users: BenchUsers, *, requests: int, log=print) -> list[PageResult]:
     # The test client calls itself "testserver"; allow it for this run only, whatever the settings say.
+    # bench.urls adds the floor to the project's URLs, for this run only.
     from django.conf import settings
 
-    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-        results = []
-        for page in pages(users, requests=requests):
-            log(f"  {page.name} ...")
-            results.append(measure(page, requests=requests))
-    return results
+    analyze()
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], ROOT_URLCONF="bench.urls"):
+        targets = pages(users, requests=requests)
+        log(f"  {len(targets)} pages, {requests} rounds, interleaved ...")
+        return measure(targets, requests=requests)
 
 
 def table(results: list[PageResult]) -> str:
-    headers = ("page", "as", "rows in scope", "queries/request", "p50 ms", "p95 ms")
-    rows = [(r.page, r.username, r.scope, r.queries_label, f"{r.p50:.1f}", f"{r.p95:.1f}") for r in results]
+    headers = ("page", "as", "rows in scope", "queries/request", "p50 ms", "p95 ms", "p95 / floor p95")
+    rows = [
+        (
+            r.page,
+            r.username,
+            r.scope,
+            r.queries_label,
+            f"{r.p50:.1f}",
+            f"{r.p95:.1f}",
+            f"{r.ratio:.2f}x" if r.ratio else "",
+        )
+        for r in results
+    ]
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
     lines = [
         "  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip()

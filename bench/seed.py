@@ -38,6 +38,7 @@ CLOSED_INTAKE_SHARE = 0.05  # intakes handled without opening a case
 ATTACHED_SHARE = 0.05  # cases with a second contact attached (one window)
 REDISPATCH_SHARE = 0.1  # cases dispatched twice
 REFERRAL_SHARE = 0.25  # intakes that came as a referral form
+DANGER_SHARE = 0.05  # open cases flagged 有立即危險 (the flag filter and the overview's danger panel)
 RESERVOIR_SIZE = 5000  # victims remembered so that pending intakes can match them
 
 DISTRICTS = ["大安區", "信義區", "中山區", "萬華區", "士林區", "內湖區", "文山區", "北投區"]
@@ -100,6 +101,7 @@ class Seeder:
         self.report = SeedReport()
         self._reservoir: list[tuple] = []  # (name, phone, national_id, birth_date) of seeded victims
         self._victims_seen = 0
+        self._flagged = False
 
     # --- whole runs ----------------------------------------------------------------------------
 
@@ -189,6 +191,7 @@ class Seeder:
                 assigned_worker=worker,
                 opened_at=at,
                 opened_by=users.hotline,
+                danger_since=at + dt.timedelta(hours=rng.randint(1, 72)) if self._flag(status) else None,
             )
             victims.append(victim)
             cases.append(case)
@@ -253,6 +256,14 @@ class Seeder:
             numbers.append(f"{roc_year}-{following[roc_year]:06d}")
             following[roc_year] += 1
         return numbers
+
+    def _flag(self, status: str) -> bool:
+        """有立即危險 on a share of open cases, and always on the first one (so small runs have one too)."""
+        if status != Case.Status.ASSIGNED:
+            return False
+        flag = self.rng.random() < DANGER_SHARE or not self._flagged
+        self._flagged = self._flagged or flag
+        return flag
 
     def _status(self, opened_at: dt.datetime) -> str:
         """Recent cases are mostly open, old ones mostly closed; a few fresh ones wait for dispatch."""

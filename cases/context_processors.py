@@ -1,3 +1,5 @@
+from functools import partial
+
 from cases.notifications import unread_for
 from cases.roles import user_roles
 
@@ -18,9 +20,19 @@ def nav_links(request):
     return {"nav_links": nav_links_for(user)}
 
 
+UNREAD_BADGE_CAP = 100
+
+
+def unread_badge(user) -> str:
+    """The badge: how many unread, shown as 「99+」 past 99. Counting at most 100 rows reads a few index
+    entries; counting them all read a supervisor's whole backlog on every page (87 ms at 1M cases)."""
+    n = unread_for(user).values("pk")[:UNREAD_BADGE_CAP].count()
+    return f"{UNREAD_BADGE_CAP - 1}+" if n >= UNREAD_BADGE_CAP else (str(n) if n else "")
+
+
 def unread_notifications(request):
-    """The unread count in the navigation bar (one COUNT query per page for signed-in users)."""
+    """The unread badge in the navigation bar (one capped COUNT when a page shows the bar)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_for(user).count}
+    return {"unread_notifications": partial(unread_badge, user)}

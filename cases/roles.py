@@ -20,9 +20,46 @@ def user_roles(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_role_cache", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._role_cache = cached
+        load_access(user)
+        cached = user._role_cache
     return cached
+
+
+def load_access(user) -> None:
+    """The user's groups and permissions in one query, cached on the user for the request.
+
+    Django's ModelBackend asks for the user's own permissions and their groups' permissions in two
+    queries and the roles took a third; here one UNION fills the caches all three read (ModelBackend's
+    _user_perm_cache, _group_perm_cache and _perm_cache, and _role_cache). Superusers and inactive users
+    are left to ModelBackend, which treats them specially.
+    """
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import CharField, Value
+
+    if not user.is_authenticated or hasattr(user, "_role_cache"):
+        return
+    # order_by(): the models' default ordering is not allowed inside a UNION on SQLite.
+    groups = (
+        Group.objects.filter(user=user)
+        .order_by()
+        .values_list("name", "permissions__content_type__app_label", "permissions__codename")
+    )
+    own = (
+        Permission.objects.filter(user=user)
+        .order_by()
+        .values_list(Value("", output_field=CharField()), "content_type__app_label", "codename")
+    )
+    names, group_perms, user_perms = set(), set(), set()
+    for name, app_label, codename in groups.union(own, all=True):
+        if name:
+            names.add(name)
+        if codename:
+            (group_perms if name else user_perms).add(f"{app_label}.{codename}")
+    user._role_cache = frozenset(names)
+    if user.is_active and not user.is_superuser and not hasattr(user, "_perm_cache"):
+        user._user_perm_cache = user_perms
+        user._group_perm_cache = group_perms
+        user._perm_cache = user_perms | group_perms
 
 
 def has_role(user, *roles: str) -> bool:

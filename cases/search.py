@@ -19,7 +19,7 @@ from cases.models import Intake
 from cases.privacy import name_index, national_id_index, phone_index
 from cases.readlog import log_list_reads
 from cases.registry import search_sources
-from cases.selectors import cases_for_user
+from cases.selectors import INTAKE_LIST_DEFERRED, LIST_DEFERRED, cases_for_user
 from cases.validators import is_valid_national_id, is_valid_tw_mobile
 
 MAX_RESULTS = 50
@@ -95,15 +95,16 @@ def search(user, raw: str) -> SearchResult:
             cases_for_user(user)
             .filter(condition)
             .select_related("victim")
+            .defer(*LIST_DEFERRED)
             .order_by("-opened_at")[:MAX_RESULTS]
         )
     if user.has_perm("cases.process_intake"):
         condition = intake_condition(term)
         if condition is not None:
             result.intakes = list(
-                Intake.objects.filter(condition, status=Intake.Status.PENDING).order_by("-received_at")[
-                    :MAX_RESULTS
-                ]
+                Intake.objects.filter(condition, status=Intake.Status.PENDING)
+                .defer(*INTAKE_LIST_DEFERRED)
+                .order_by("-received_at")[:MAX_RESULTS]
             )
     for source in search_sources():
         result.hits += source(user, term)

@@ -8,8 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,9 +24,29 @@ from cases.models import (
     ServiceAppointment,
     Victim,
 )
+from cases.paging import COUNT_CAP, CappedCount, capped, capped_counts
 from cases.registry import timeline_sources
 from cases.roles import Role, has_role
 from cases.tracker import end_of_day
+
+# A list row shows the victim's name and nothing else encrypted: loading the other columns decrypted
+# five fields a row (250 Fernet decryptions for a page of 50) to show one.
+LIST_DEFERRED = (
+    "danger_note",
+    "victim__phone",
+    "victim__national_id",
+    "victim__address",
+    "victim__birth_date",
+)
+INTAKE_LIST_DEFERRED = (
+    "caller_name",
+    "victim_phone",
+    "victim_national_id",
+    "victim_birth_date",
+    "wishes_note",
+    "narrative",
+    "closed_note",
+)
 
 
 def cases_for_user(user) -> QuerySet[Case]:
@@ -182,35 +201,43 @@ def match_flags(intakes: list[Intake]) -> dict:
     }
 
 
-def social_workers():
+def social_workers(*, caseloads: bool = True):
+    """Active social workers by name; with caseloads, each one's open cases (capped: 「999+」)."""
     from django.contrib.auth import get_user_model
 
-    # A count per worker in a subquery reads only the index case_worker_status; a join with a filtered
-    # Count read every case of every worker (230 ms at 100k cases, 9 ms this way: docs/benchmarks.md).
-    open_cases = (
-        Case.objects.filter(
-            assigned_worker=OuterRef("pk"), status__in=[Case.Status.ASSIGNED, Case.Status.CLOSE_REQUESTED]
-        )
-        .order_by()
-        .values("assigned_worker")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return (
+    workers = (
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.SOCIAL_WORKER)
-        .annotate(open_cases=Coalesce(Subquery(open_cases, output_field=IntegerField()), 0))
         .order_by("last_name", "first_name", "username")
     )
+    if not caseloads:  # a filter's choices: names only
+        return workers
+    # A count per worker in a subquery reads only the index case_worker_status; a join with a filtered
+    # Count read every case of every worker (230 ms at 100k cases, 9 ms this way: docs/benchmarks.md).
+    # The cap bounds it at 1,000 index entries per worker whatever the unit's size.
+    open_cases = Case.objects.filter(
+        assigned_worker=OuterRef("pk"), status__in=[Case.Status.ASSIGNED, Case.Status.CLOSE_REQUESTED]
+    )
+    return workers.annotate(open_cases=CappedCount(open_cases))
 
 
 def unit_overview() -> dict:
     """Supervisor's home: counts by state, each worker's caseload, the waiting queue. Constant queries."""
-    by_status = dict(Case.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    workers = list(social_workers())
+    for worker in workers:
+        worker.open_cases = capped(worker.open_cases)
+    # Counted from the indexes with a cap (「999+」) in one query: GROUP BY status read every case
+    # (395 ms at 1M cases).
+    counts = capped_counts(
+        {
+            **{value: Case.objects.filter(status=value) for value in Case.Status.values},
+            "pending": Intake.objects.filter(status=Intake.Status.PENDING),
+        }
+    )
     return {
-        "status_counts": [(label, by_status.get(value, 0), value) for value, label in Case.Status.choices],
-        "pending_intakes": Intake.objects.filter(status=Intake.Status.PENDING).count(),
-        "workers": list(social_workers()),
+        "status_counts": [(label, capped(counts[value]), value) for value, label in Case.Status.choices],
+        "pending_intakes": capped(counts["pending"]),
+        "workers": workers,
     }
 
 
@@ -286,6 +313,37 @@ def deadlines_for_user(user) -> QuerySet[Deadline]:
         mine = Case.objects.filter(assigned_worker=user).values("pk")
         return qs.filter(Q(case_id__in=mine) | Q(owner=user))
     return qs.none()
+
+
+def open_deadlines_for_user(user) -> QuerySet[Deadline]:
+    """The open deadlines of deadlines_for_user, read through the owner index: the dashboards' scope.
+
+    A worker's are those they own plus those on their open cases that someone else (an escort) or no one
+    owns (a case closes only with no deadline left open: services.closing). The second set is looked up
+    once per request and is usually empty, so the page reads the owner index in due order; testing every
+    open deadline of the unit against a list of all the worker's cases cost 61 ms instead of 5.9 ms at
+    1M cases (docs/benchmarks.md).
+    """
+    qs = Deadline.objects.select_related("case", "owner").filter(state=Deadline.State.OPEN)
+    if not user.is_authenticated:
+        return qs.none()
+    if has_role(user, Role.SUPERVISOR):
+        return qs
+    if not has_role(user, Role.SOCIAL_WORKER):
+        return qs.none()
+    others = getattr(user, "_others_deadlines_cache", None)
+    if others is None:
+        others = list(
+            Deadline.objects.filter(
+                state=Deadline.State.OPEN,
+                case__assigned_worker=user,
+                case__status__in=[Case.Status.ASSIGNED, Case.Status.CLOSE_REQUESTED],
+            )
+            .exclude(owner=user)
+            .values_list("pk", flat=True)
+        )
+        user._others_deadlines_cache = others
+    return qs.filter(Q(owner=user) | Q(pk__in=others)) if others else qs.filter(owner=user)
 
 
 def deadlines_due(*, user, within_days: int | None, kind: str = "", today: dt.date | None = None):
@@ -457,6 +515,7 @@ def flagged_cases(user) -> QuerySet[Case]:
         cases_for_user(user)
         .filter(danger_since__isnull=False)
         .select_related("victim")
+        .defer(*LIST_DEFERRED)
         .order_by("danger_since")
     )
 
@@ -484,11 +543,15 @@ def case_list_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
         "-contacted_at"
     )
     dispatches = Dispatch.objects.filter(case=OuterRef("pk")).order_by("-dispatched_at")
-    return qs.select_related("victim", "assigned_worker").annotate(
-        next_due=Subquery(open_deadlines.values("due_at")[:1]),
-        next_kind=Subquery(open_deadlines.values("kind")[:1]),
-        last_contact_at=Subquery(contacts.values("contacted_at")[:1]),
-        dispatched_at=Subquery(dispatches.values("dispatched_at")[:1]),
+    return (
+        qs.select_related("victim", "assigned_worker")
+        .defer(*LIST_DEFERRED)
+        .annotate(
+            next_due=Subquery(open_deadlines.values("due_at")[:1]),
+            next_kind=Subquery(open_deadlines.values("kind")[:1]),
+            last_contact_at=Subquery(contacts.values("contacted_at")[:1]),
+            dispatched_at=Subquery(dispatches.values("dispatched_at")[:1]),
+        )
     )
 
 
@@ -506,20 +569,22 @@ def filter_case_list(qs: QuerySet[Case], *, status: str = "", worker_id: str = "
 
 
 def deadline_summary(user, *, today: dt.date | None = None) -> dict[str, int]:
-    """Counts of the user's open deadlines: overdue, due within 7 days, within 30 days (one query)."""
+    """Counts of the user's open deadlines: overdue, due within 7 days, within 30 days (one query, each
+    capped at 「999+」: counting a unit's 785,000 open deadlines on every request read them all)."""
     today = today or timezone.localdate()
     before_today = end_of_day(today - dt.timedelta(days=1))
     week = end_of_day(today + dt.timedelta(days=7))
     month = end_of_day(today + dt.timedelta(days=30))
-    return (
-        deadlines_for_user(user)
-        .filter(state=Deadline.State.OPEN)
-        .aggregate(
-            overdue=Count("pk", filter=Q(due_at__lte=before_today)),
-            week=Count("pk", filter=Q(due_at__gt=before_today, due_at__lte=week)),
-            month=Count("pk", filter=Q(due_at__gt=before_today, due_at__lte=month)),
-        )
+    open_rows = open_deadlines_for_user(user)
+    counts = capped_counts(
+        {
+            "overdue": open_rows.filter(due_at__lte=before_today),
+            "week": open_rows.filter(due_at__gt=before_today, due_at__lte=week),
+            "month": open_rows.filter(due_at__gt=before_today, due_at__lte=month),
+        },
+        cap=COUNT_CAP,
     )
+    return {key: capped(n) for key, n in counts.items()}
 
 
 def deadline_list(
@@ -532,7 +597,7 @@ def deadline_list(
     due_to: dt.date | None = None,
 ) -> QuerySet[Deadline]:
     """Open deadlines in the user's scope, earliest first, with the dashboard's filters."""
-    qs = deadlines_for_user(user).filter(state=Deadline.State.OPEN)
+    qs = open_deadlines_for_user(user)
     if kind in Deadline.Kind.values:
         qs = qs.filter(kind=kind)
     if owner_id is not None:

@@ -33,6 +33,7 @@ from cases.forms import (
 )
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake, Notification
+from cases.paging import capped_page
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read, log_list_reads
 from cases.registry import flag_notes, home_page_for, intake_panels_for, overview_panels_for, panels_for
@@ -67,7 +68,8 @@ def home(request):
 @permission_required("cases.process_intake", raise_exception=True)
 @require_GET
 def intake_queue(request):
-    page = Paginator(selectors.intake_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    queue = selectors.intake_queue().defer(*selectors.INTAKE_LIST_DEFERRED)
+    page = capped_page(queue, PAGE_SIZE, request.GET.get("page"))
     intakes = list(page.object_list)
     flags = selectors.match_flags(intakes)
     rows = [(intake, flags.get(intake.pk, False)) for intake in intakes]
@@ -188,7 +190,7 @@ def my_cases(request):
         selectors.cases_for_user(request.user), status=status, worker_id=worker, flagged=flagged
     )
     rows = selectors.case_list_rows(qs).order_by(*selectors.CASE_LIST_SORTS[sort][1])
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"))
     log_list_reads(user=request.user, case_ids=[case.pk for case in page], view="案件列表")
     filters = {
         k: v for k, v in (("status", status), ("worker", worker), ("flag", "1" if flagged else "")) if v
@@ -198,7 +200,11 @@ def my_cases(request):
         "status": status,
         "statuses": Case.Status.choices,
         "worker": worker,
-        "workers": selectors.social_workers() if request.user.has_perm("cases.view_all_cases") else None,
+        "workers": (
+            selectors.social_workers(caseloads=False)
+            if request.user.has_perm("cases.view_all_cases")
+            else None
+        ),
         "flagged": flagged,
         "sort": sort,
         "sorts": [(key, label) for key, (label, _) in selectors.CASE_LIST_SORTS.items()],
@@ -540,7 +546,12 @@ def case_timeline(request, pk):
 @permission_required("cases.view_unit_overview", raise_exception=True)
 @require_GET
 def overview(request):
-    recent = selectors.cases_for_user(request.user).select_related("victim").order_by("-opened_at")[:20]
+    recent = (
+        selectors.cases_for_user(request.user)
+        .select_related("victim")
+        .defer(*selectors.LIST_DEFERRED)
+        .order_by("-opened_at")[:20]
+    )
     flagged = list(selectors.flagged_cases(request.user)[:50])
     log_list_reads(user=request.user, case_ids=[c.pk for c in [*recent, *flagged]], view="督導總覽")
     notes = flag_notes(flagged)
@@ -565,7 +576,9 @@ def deadline_dashboard(request):
     user = request.user
     form = DeadlineFilterForm(
         request.GET or None,
-        owners=selectors.social_workers() if user.has_perm("cases.view_unit_overview") else None,
+        owners=selectors.social_workers(caseloads=False)
+        if user.has_perm("cases.view_unit_overview")
+        else None,
     )
     filters = form.cleaned_filters()
     context = {"form": form, "summary": selectors.deadline_summary(user), "view": "list"}
@@ -590,9 +603,7 @@ def deadline_dashboard(request):
         )
     else:
         filters.pop("week_of", None)
-        page = Paginator(selectors.deadline_list(user, **filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = capped_page(selectors.deadline_list(user, **filters), PAGE_SIZE, request.GET.get("page"))
         context.update(page=page, query=form.query_string())
     return render(request, "cases/deadline_dashboard.html", context)
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.paging import capped_page
 from cases.readlog import log_case_read
+from cases.selectors import INTAKE_LIST_DEFERRED
 from referrals.forms import ReferralForm
 from referrals.selectors import referral_for_user, referrals_for_user
 from referrals.services import referral_submit
@@ -29,7 +30,13 @@ def referral_new(request):
 @permission_required("referrals.view_referral", raise_exception=True)
 @require_GET
 def referral_list(request):
-    page = Paginator(referrals_for_user(request.user), 50).get_page(request.GET.get("page"))
+    # The list shows the form's own fields and a status: none of the intake's encrypted fields is decrypted.
+    rows = referrals_for_user(request.user).defer(
+        "intake__victim_name",
+        *(f"intake__{name}" for name in INTAKE_LIST_DEFERRED),
+        "intake__case__danger_note",
+    )
+    page = capped_page(rows, 50, request.GET.get("page"))
     return render(request, "referrals/referral_list.html", {"page": page})
 
 

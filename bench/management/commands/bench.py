@@ -33,15 +33,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--workers", type=int, default=40, help="bench social workers (default 40)")
         parser.add_argument("--police", type=int, default=10, help="bench police officers (default 10)")
+        parser.add_argument(
+            "--python-cases",
+            type=int,
+            default=20_000,
+            help="on PostgreSQL, seed at most this many cases through the models and copy the rest in SQL "
+            "(bench/clone.py); 0 copies nothing",
+        )
         parser.add_argument("--batch-size", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=20231018, help="random seed of the fictional data")
         parser.add_argument(
             "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest queries"
         )
         parser.add_argument("--no-save", action="store_true", help="do not write bench/results/*.json")
-        parser.add_argument(
-            "--no-scan", action="store_true", help="skip the deadline seeding and the reminder-scan timing"
-        )
+        parser.add_argument("--no-scan", action="store_true", help="skip timing the reminder scan")
         parser.add_argument(
             "--i-know-this-writes-fake-data",
             action="store_true",
@@ -50,7 +55,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from bench import deadlines, run, seed  # the bench package spans apps; cases does not depend on it
+        from bench import (
+            clone,
+            deadlines,
+            run,
+            seed,
+        )  # the bench package spans apps; cases does not depend on it
 
         db_name = str(connection.settings_dict["NAME"])
         if "bench" not in db_name.lower() and not options["any_database"]:
@@ -75,11 +85,15 @@ class Command(BaseCommand):
         users = seed.ensure_users(workers=options["workers"], police=options["police"])
         missing = max(0, options["cases"] - existing)
         seed_report = None
-        if missing:
-            self.stdout.write(f"Seeding {missing:,} cases into {connection.vendor} database {db_name} ...")
+        copy_report = None
+        by_models = missing
+        if connection.vendor == "postgresql" and options["python_cases"] > 0:
+            by_models = min(missing, max(0, options["python_cases"] - existing))
+        if by_models:
+            self.stdout.write(f"Seeding {by_models:,} cases into {connection.vendor} database {db_name} ...")
             seed_report = seed.seed(
                 users=users,
-                cases=missing,
+                cases=by_models,
                 batch_size=options["batch_size"],
                 rng_seed=options["seed"] + existing,
                 log=self.stdout.write,
@@ -91,6 +105,24 @@ class Command(BaseCommand):
                 f"{seed_report.referrals:,} referrals, {seed_report.dispatches:,} dispatches "
                 f"in {seed_report.seconds:.0f} s."
             )
+        if missing:
+            # Deadlines before copying, so copies carry theirs; the dashboards list them when timed.
+            self.stdout.write("Seeding tracker deadlines (3 per case) ...")
+            added = deadlines.seed_deadlines(batch_size=options["batch_size"], log=self.stdout.write)
+            self.stdout.write(f"Added {added:,} deadlines.")
+        if missing > by_models:
+            self.stdout.write(f"Copying {missing - by_models:,} cases in SQL (bench/clone.py) ...")
+            copy_report = clone.clone(cases=missing - by_models, log=self.stdout.write)
+            self.stdout.write(
+                "Copied "
+                + ", ".join(f"{n:,} {table}" for table, n in copy_report.items() if table != "seconds")
+                + f" in {copy_report['seconds']:.0f} s."
+            )
+        if missing:
+            seed.analyze()
+        inbox = clone.fill_inboxes(users) if connection.vendor == "postgresql" else 0
+        if inbox:
+            self.stdout.write(f"Added {inbox:,} unread notifications to the bench users' inboxes.")
 
         self.stdout.write(f"Timing {options['requests']} requests per page ...")
         results = run.run(users, requests=options["requests"], log=self.stdout.write)
@@ -103,7 +135,7 @@ class Command(BaseCommand):
         self.stdout.write(run.table(results))
         scan = None
         if not options["no_scan"]:
-            self.stdout.write("\nSeeding tracker deadlines (3 per case) ...")
+            self.stdout.write("\nSeeding tracker deadlines for cases without them (3 per case) ...")
             added = deadlines.seed_deadlines(batch_size=options["batch_size"], log=self.stdout.write)
             self.stdout.write(f"Added {added:,} deadlines. Timing the reminder scan ...")
             scan = deadlines.measure_scan()
@@ -113,9 +145,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"\n{result.page}: slowest queries of the last request")
                 self.stdout.write(run.explain(result))
         if not options["no_save"]:
-            self._save(results, counts, seed_report, options, db_name, scan)
+            self._save(results, counts, seed_report, copy_report, options, db_name, scan)
 
-    def _save(self, results, counts, seed_report, options, db_name, scan) -> None:
+    def _save(self, results, counts, seed_report, copy_report, options, db_name, scan) -> None:
         from django import get_version
 
         folder = settings.BASE_DIR / "bench" / "results"
@@ -130,6 +162,7 @@ class Command(BaseCommand):
             "requests_per_page": options["requests"],
             "counts": counts,
             "seed_seconds": round(seed_report.seconds, 1) if seed_report else None,
+            "copy": copy_report,
             "pages": [r.as_dict() for r in results],
             "reminder_scan": (
                 {"deadlines": scan.deadlines, "open": scan.open_deadlines, "runs": scan.runs}
