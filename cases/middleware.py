@@ -25,9 +25,13 @@ class NoStoreForSignedInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        user = getattr(request, "user", None)
+        # Asked before the view too: a response that signs the user out (logout, idle timeout) was still
+        # made for a signed-in user.
+        signed_in = user is not None and user.is_authenticated
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if signed_in or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate, private
         return response
 
