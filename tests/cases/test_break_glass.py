@@ -42,6 +42,7 @@ class TestCasePageRefusal:
         real = client.get(case_of_worker.get_absolute_url()).content.decode()
         missing_pk = "00000000-0000-4000-8000-000000000000"
         missing = client.get(reverse("cases:detail", args=[missing_pk])).content.decode()
+
         # Only the case id in the form's action differs (and the per-page tokens): nothing says whether
         # a case exists.
         def same(html, pk):
