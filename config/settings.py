@@ -139,6 +139,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (seconds): set it for Celery workers, which otherwise open a connection per task.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -305,6 +308,8 @@ SMS_SENDING_TIMEOUT = env.int("SMS_SENDING_TIMEOUT", default=600)
 # A queued message whose task has not run after this long is enqueued again by the sweeper.
 SMS_REENQUEUE_AFTER = env.int("SMS_REENQUEUE_AFTER", default=120)
 SMS_SWEEP_BATCH = env.int("SMS_SWEEP_BATCH", default=500)
+# A send task claims and sends up to this many due messages over one gateway connection (docs/sms.md).
+SMS_SEND_BATCH = env.int("SMS_SEND_BATCH", default=50)
 # Victims who agreed to SMS get a reminder this many days before a complaint deadline. (Appointment
 # reminders are queued by outbox.sms_queue_appointment_reminder, 24 hours before, from the legal
 # consultation and police report bookings when a place code is given; see docs/legal.md.)
@@ -330,8 +335,8 @@ def _check_sms_settings() -> None:
             problems.append(f"{name} must be HH:MM")
     if SMS_SENDING_TIMEOUT <= 2 * SMS_GATEWAY_TIMEOUT:
         problems.append("SMS_SENDING_TIMEOUT must be more than twice SMS_GATEWAY_TIMEOUT")
-    if SMS_MAX_SEGMENTS < 1 or SMS_MAX_ATTEMPTS < 1:
-        problems.append("SMS_MAX_SEGMENTS and SMS_MAX_ATTEMPTS must be at least 1")
+    if SMS_MAX_SEGMENTS < 1 or SMS_MAX_ATTEMPTS < 1 or SMS_SEND_BATCH < 1:
+        problems.append("SMS_MAX_SEGMENTS, SMS_MAX_ATTEMPTS and SMS_SEND_BATCH must be at least 1")
     if problems:
         raise ImproperlyConfigured("; ".join(problems))
 

@@ -89,11 +89,14 @@ class LocalGateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, like the real gateway: the sender reuses it
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("ascii")
                 form = {k: v[0] for k, v in urllib.parse.parse_qs(raw, keep_blank_values=True).items()}
                 form["_content_type"] = self.headers.get("Content-Type", "")
+                form["_connection"] = self.client_address[1]  # the sender's port: one per connection
                 reply = gateway._answer(form)
                 if reply.delay:
                     time.sleep(reply.delay)

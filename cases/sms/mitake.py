@@ -29,11 +29,11 @@ so the status code in the body decides, never the HTTP status. What we do with e
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import logging
-import urllib.error
 import urllib.parse
-import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -141,18 +141,48 @@ class MitakeBackend:
         )
 
     def send(self, message: Outgoing) -> SendResult:
-        result = self._post(message)
-        logger.info(
-            "sms gateway: client_id=%s to=%s outcome=%s code=%s msgid=%s",
-            message.client_id,
-            mask_phone(message.to),
-            result.outcome,
-            result.code or "-",
-            result.provider_id or "-",
-        )
+        with self.batch() as post:
+            return post(message)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Callable[[Outgoing], SendResult]]:
+        """A sender for several messages over one keep-alive HTTP connection, opened for the batch and
+        closed after it: a connection left idle between batches may have been closed by the gateway,
+        and a post on it would end uncertain."""
+        opened: list[http.client.HTTPConnection] = []
+
+        def post(message: Outgoing) -> SendResult:
+            if not opened:  # opened at the first post, so a bad URL fails that send, not the batch
+                opened.append(self._connection())
+            return self._logged(message, self._post(opened[0], message))
+
+        try:
+            yield post
+        finally:
+            for connection in opened:
+                connection.close()
+
+    def _logged(self, message: Outgoing, result: SendResult) -> SendResult:
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "sms gateway: client_id=%s to=%s outcome=%s code=%s msgid=%s",
+                message.client_id,
+                mask_phone(message.to),
+                result.outcome,
+                result.code or "-",
+                result.provider_id or "-",
+            )
         return result
 
-    def _post(self, message: Outgoing) -> SendResult:
+    def _connection(self) -> http.client.HTTPConnection:
+        parts = urllib.parse.urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("SMS_GATEWAY_URL is not an http(s) URL")
+        if parts.scheme == "https":
+            return http.client.HTTPSConnection(parts.hostname, parts.port, timeout=self.timeout)
+        return http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+
+    def _post(self, connection: http.client.HTTPConnection, message: Outgoing) -> SendResult:
         form = {
             "username": self.username,
             "password": self.password,
@@ -162,32 +192,42 @@ class MitakeBackend:
         }
         if self.callback_url:
             form["response"] = self.callback_url
-        request = urllib.request.Request(
-            self.url,
-            data=urllib.parse.urlencode(form, encoding="utf-8").encode("ascii"),
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-            method="POST",
-        )
+        parts = urllib.parse.urlsplit(self.url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read().decode("utf-8", errors="replace")
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if exc.code in RETRY_HTTP:
-                return SendResult(Outcome.RETRY, code=f"HTTP {exc.code}", reason="閘道暫時拒絕，稍後重試")
-            if exc.code in FAILED_HTTP:
-                return SendResult(Outcome.FAILED, code=f"HTTP {exc.code}", reason="閘道拒絕請求（設定錯誤）")
-            return SendResult(
-                Outcome.UNKNOWN, code=f"HTTP {exc.code}", reason="閘道回應錯誤，無法確定是否已送出"
+            if connection.sock is None:  # connect here, not inside request(): a failure is a retry
+                connection.connect()
+            connection.request(
+                "POST",
+                path,
+                body=urllib.parse.urlencode(form, encoding="utf-8").encode("ascii"),
+                headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
             )
-        except urllib.error.URLError as exc:
+        except (OSError, http.client.HTTPException) as exc:
             # Raised while connecting or sending the request: the gateway never had the whole message.
-            return SendResult(
-                Outcome.RETRY, code="connect", reason=f"無法連線到簡訊閘道（{_name(exc.reason)}）"
-            )
+            connection.close()
+            return SendResult(Outcome.RETRY, code="connect", reason=f"無法連線到簡訊閘道（{_name(exc)}）")
+        try:
+            response = connection.getresponse()
+            body = response.read().decode("utf-8", errors="replace")
         except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
             # The request went out; the answer did not come back whole.
+            connection.close()
             return SendResult(Outcome.UNKNOWN, code="no-answer", reason=f"閘道沒有完整回覆（{_name(exc)}）")
+        if response.will_close:
+            connection.close()
+        if not 200 <= response.status < 300:
+            if response.status in RETRY_HTTP:
+                return SendResult(
+                    Outcome.RETRY, code=f"HTTP {response.status}", reason="閘道暫時拒絕，稍後重試"
+                )
+            if response.status in FAILED_HTTP:
+                return SendResult(
+                    Outcome.FAILED, code=f"HTTP {response.status}", reason="閘道拒絕請求（設定錯誤）"
+                )
+            return SendResult(
+                Outcome.UNKNOWN, code=f"HTTP {response.status}", reason="閘道回應錯誤，無法確定是否已送出"
+            )
         return classify(parse_reply(body))
 
 

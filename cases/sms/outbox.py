@@ -16,6 +16,7 @@ docs/sms.md explains the states and the rules. In short:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -23,8 +24,9 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case as CaseWhen
+from django.db.models import CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases.identifiers import mask_phone, normalise_phone
@@ -178,7 +180,8 @@ def sms_queue(
         created_by=actor,
         created_at=now,
     )
-    message.full_clean(validate_unique=False)
+    # The related rows were just read (no existence query each); the key's uniqueness is the INSERT's.
+    message.full_clean(exclude=["case", "intake", "template", "created_by"], validate_unique=False)
     try:
         with transaction.atomic():  # a savepoint, so a concurrent duplicate does not spoil the caller
             message.save(force_insert=True)
@@ -419,7 +422,12 @@ def enqueue(message_id) -> bool:
 
 
 def sms_deliver(*, message_id, now: dt.datetime | None = None) -> str:
-    """Send one queued message, at most once. Returns what happened (for logs and tests)."""
+    """Send one queued message, at most once, and with it up to SMS_SEND_BATCH - 1 other due ones.
+
+    Returns what happened to `message_id` (for logs and tests). The others are claimed the same way
+    (queued -> sending in one conditional UPDATE, SKIP LOCKED on PostgreSQL), so their own tasks, when
+    they run, find them taken and skip. One gateway connection serves the batch.
+    """
     now = now or timezone.now()
     quiet_end = _quiet_until(now)
     if quiet_end is not None:
@@ -432,22 +440,100 @@ def sms_deliver(*, message_id, now: dt.datetime | None = None) -> str:
     )
     if not claimed:
         return "skipped"  # already sent or being sent, not due yet, or gone
-    message = SmsMessage.objects.get(pk=message_id)
-    if message.requires_consent and not _victim_consents(message.case_id):
-        _finish(message, state=State.CANCELLED, code="consent", reason="被害人已撤回簡訊同意，未傳送。")
-        return State.CANCELLED
-    try:
-        result = get_backend().send(
-            Outgoing(to=message.phone, body=message.body, client_id=message.idempotency_key)
+    others = _claim_due(now=now, exclude=message_id, limit=settings.SMS_SEND_BATCH - 1)
+    messages = list(SmsMessage.objects.filter(pk__in=[message_id, *others]))
+    needs_consent = {m.case_id for m in messages if m.requires_consent and m.case_id is not None}
+    consenting = (
+        set(Case.objects.filter(pk__in=needs_consent, victim__sms_consent=True).values_list("pk", flat=True))
+        if needs_consent
+        else set()
+    )
+    outcomes, results = {}, []
+    withdrawn = "被害人已撤回簡訊同意，未傳送。"
+    with _sender(get_backend()) as send:
+        for message in messages:
+            if message.requires_consent and message.case_id not in consenting:
+                _finish(message, state=State.CANCELLED, code="consent", reason=withdrawn)
+                outcomes[message.pk] = State.CANCELLED
+            else:
+                results.append((message, _send_one(send, message)))
+    outcomes.update(_record_all(results, now=max(now, timezone.now())))
+    own = next(m for m in messages if str(m.pk) == str(message_id))
+    return outcomes[own.pk]
+
+
+def _claim_due(*, now: dt.datetime, exclude, limit: int) -> list:
+    """Claim up to `limit` more due queued rows for this batch; their ids. Rows another worker holds
+    are skipped (PostgreSQL), not waited for; SQLite runs one writer at a time anyway."""
+    if limit <= 0:
+        return []
+    table = SmsMessage._meta.db_table
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    moment = SmsMessage._meta.get_field("next_attempt_at").get_db_prep_value(now, connection)
+    own = SmsMessage._meta.pk.get_db_prep_value(SmsMessage._meta.pk.to_python(exclude), connection)
+    with connection.cursor() as cursor:
+        # The pick is a CTE: PostgreSQL runs a locking CTE once, while an `IN (subquery LIMIT n)` may be
+        # re-run per row and take more than n.
+        cursor.execute(
+            f"WITH picked AS (SELECT id FROM {table} WHERE state = %s AND next_attempt_at <= %s AND id <> %s "
+            f"ORDER BY next_attempt_at LIMIT %s{lock}) "
+            f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1, enqueued_at = NULL "
+            f"WHERE state = %s AND id IN (SELECT id FROM picked) RETURNING id",
+            [State.QUEUED, moment, own, limit, State.SENDING, moment, State.QUEUED],
         )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _send_one(send, message: SmsMessage) -> SendResult:
+    try:
+        return send(Outgoing(to=message.phone, body=message.body, client_id=message.idempotency_key))
     except Exception as exc:  # after the claim we cannot tell whether it went out
         logger.error(
             "sms backend error: id=%s to=%s (%s)", message.pk, message.phone_masked, type(exc).__name__
         )
-        result = SendResult(
+        return SendResult(
             Outcome.UNKNOWN, code="error", reason=f"傳送時發生未預期的錯誤（{type(exc).__name__}）"
         )
-    return _record(message, result, now=max(now, timezone.now()))
+
+
+@contextlib.contextmanager
+def _sender(backend):
+    """The backend's batch sender (one gateway connection for the batch) if it has one, else send()."""
+    if hasattr(backend, "batch"):
+        with backend.batch() as send:
+            yield send
+    else:
+        yield backend.send
+
+
+def _record_all(results: list[tuple[SmsMessage, SendResult]], *, now: dt.datetime) -> dict:
+    """The outcomes of a batch: every accepted message in one UPDATE, the rest one by one."""
+    accepted = [(m, r) for m, r in results if r.outcome == Outcome.ACCEPTED]
+    outcomes = {}
+    if accepted:
+        # Also from 'uncertain': the sweeper may have given up on a slow but successful call.
+        SmsMessage.objects.filter(
+            pk__in=[m.pk for m, _ in accepted], state__in=[State.SENDING, State.UNCERTAIN]
+        ).update(
+            state=State.SENT,
+            sent_at=now,
+            provider_message_id=_per_row(accepted, lambda r: r.provider_id[:64]),
+            last_code=_per_row(accepted, lambda r: r.code[:20]),
+            last_error="",
+        )
+        for message, _ in accepted:
+            outcomes[message.pk] = State.SENT
+            logger.info("sms sent: id=%s to=%s", message.pk, message.phone_masked)
+    for message, result in results:
+        if result.outcome != Outcome.ACCEPTED:
+            outcomes[message.pk] = _record(message, result, now=now)
+    return outcomes
+
+
+def _per_row(pairs, value) -> CaseWhen:
+    return CaseWhen(
+        *(When(pk=m.pk, then=Value(value(r))) for m, r in pairs), default=Value(""), output_field=CharField()
+    )
 
 
 def _record(message: SmsMessage, result: SendResult, *, now: dt.datetime) -> str:

@@ -204,6 +204,7 @@ class TestSweep:
 
     def test_due_rows_whose_task_was_lost_are_enqueued_again(self, hotline, phone_outbox, settings):
         settings.SMS_REENQUEUE_AFTER = 120
+        settings.SMS_SEND_BATCH = 1  # which rows the sweeper enqueues, not what a batch would take along
         lost = queue_generic(hotline)  # on_commit never ran in this test: as if the broker was down
         fresh = queue_generic(hotline, phone="0922333444")
         not_due = queue_generic(hotline, phone="0933444555")

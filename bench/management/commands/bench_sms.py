@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=2, help="worker pool processes (default 2)")
         parser.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
         parser.add_argument("--broker", default="", help="broker URL (default CELERY_BROKER_URL)")
+        parser.add_argument(
+            "--batch", type=int, default=0, help="SMS_SEND_BATCH of the worker (default: setting)"
+        )
         parser.add_argument("--keep", action="store_true", help="keep the benchmark rows")
         parser.add_argument("--i-know-this-writes-fake-data", action="store_true", dest="force")
 
@@ -64,12 +68,13 @@ class Command(BaseCommand):
         with (
             no_quiet_hours,
             LocalGateway() as gateway,
-            self._worker(opts, broker, database_url, gateway.url) as log,
+            self._worker(opts, broker, database_url, gateway.url) as (log, worker_pid),
         ):
             from config.celery import app
 
             os.environ["CELERY_BROKER_URL"] = broker  # Celery prefers it to app.conf.broker_url
             app.conf.broker_url, app.conf.task_always_eager = broker, False
+            cpu = CpuMeter(worker=worker_pid, database=name)
             # 1. End to end: one transaction per message, as intake does; the worker runs alongside.
             started = time.monotonic()
             ids = []
@@ -78,6 +83,7 @@ class Command(BaseCommand):
                     ids.append(self._queue(f"{started}:a{i}", i).pk)
             committed = time.monotonic()
             finished = self._wait_sent(ids, log)
+            end_to_end_cpu = cpu.lap()
             latencies = sorted(
                 (sent - created).total_seconds()
                 for created, sent in SmsMessage.objects.filter(pk__in=ids).values_list(
@@ -87,8 +93,10 @@ class Command(BaseCommand):
             # 2. A backlog (as after a broker outage): all rows in one transaction, then the worker drains it.
             with transaction.atomic():
                 backlog = [self._queue(f"{started}:b{i}", i).pk for i in range(count)]
+            cpu.lap()  # the backlog's queueing is not the worker's
             drain_started = time.monotonic()
             drained = self._wait_sent(backlog, log)
+            drain_cpu = cpu.lap()
 
         requests, delivered = len(gateway.requests), len(gateway.sent)
         if not opts["keep"]:
@@ -104,6 +112,8 @@ class Command(BaseCommand):
             f"{finished - committed:.2f} s after the last commit)\n"
             f"                  commit -> sent p50 {p50:.0f} ms, p95 {p95:.0f} ms\n"
             f"  backlog drain:  {count / drain:7.1f} messages/s  ({drain:.2f} s)\n"
+            f"  CPU per message, end to end: {end_to_end_cpu.per_message(count)}\n"
+            f"  CPU per message, drain:      {drain_cpu.per_message(count)}\n"
             f"  gateway: {requests} requests, {delivered} delivered, {requests - delivered} duplicates"
         )
 
@@ -143,9 +153,9 @@ class Command(BaseCommand):
         def __init__(self, opts, broker, database_url, gateway_url):
             self.cmd = [
                 sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", opts["pool"],
-                "--concurrency", str(opts["concurrency"]), "--loglevel", "INFO",
+                "--concurrency", str(opts["concurrency"]), "--loglevel", "WARNING",
                 "--without-heartbeat", "--without-gossip", "--without-mingle",
-                "--hostname", f"bench-sms-{os.getpid()}@%h",
+                "--hostname", f"bench-sms-{os.getpid()}@localhost",
             ]  # fmt: skip
             self.env = {
                 **os.environ,
@@ -158,22 +168,28 @@ class Command(BaseCommand):
                 "SMS_GATEWAY_PASSWORD": "bench",
                 "SMS_QUIET_HOURS_START": "00:00",
                 "SMS_QUIET_HOURS_END": "00:00",
-                "LOG_LEVEL": "INFO",
+                "LOG_LEVEL": "WARNING",  # a line per message (worker, outbox) would cost more than the send
+                "CONN_MAX_AGE": "600",  # one connection per pool process, not one per task
+                **({"SMS_SEND_BATCH": str(opts["batch"])} if opts["batch"] else {}),
             }
+            self.hostname = f"bench-sms-{os.getpid()}"
             self.log = Path(tempfile.mkstemp(prefix="bench-sms-worker-", suffix=".log")[1])
 
-        def __enter__(self) -> Path:
+        def __enter__(self) -> tuple[Path, int]:
             with self.log.open("w") as out:
                 self.proc = subprocess.Popen(
                     self.cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
                 )
+            from config.celery import app
+
+            # Quiet logging prints no "ready." line: ask the worker itself over the broker.
+            app.conf.broker_url = self.env["CELERY_BROKER_URL"]
             deadline = time.monotonic() + 60
-            while " ready." not in self.log.read_text():
+            while not app.control.ping(destination=[f"{self.hostname}@localhost"], timeout=0.5):
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     self.__exit__()
                     raise CommandError(f"the worker did not start:\n{self.log.read_text()[-2000:]}")
-                time.sleep(0.1)
-            return self.log
+            return self.log, self.proc.pid
 
         def __exit__(self, *exc) -> None:
             if self.proc.poll() is None:
@@ -183,3 +199,61 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     self.proc.kill()
             self.log.unlink(missing_ok=True)
+
+
+class CpuMeter:
+    """CPU seconds spent by this process (the producer and the gateway), the worker's processes and the
+    PostgreSQL backends of the benchmark database, from /proc (Linux), lap by lap."""
+
+    def __init__(self, *, worker: int, database: str):
+        self.worker, self.database = worker, database
+        self.last = self._now()
+
+    def lap(self) -> CpuLap:
+        now = self._now()
+        lap = CpuLap(*(b - a for a, b in zip(self.last, now, strict=True)))
+        self.last = now
+        return lap
+
+    def _now(self) -> tuple[float, float, float]:
+        return time.process_time(), self._tree(self.worker), self._postgres()
+
+    @staticmethod
+    def _ticks(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _tree(self, pid: int) -> float:
+        total = self._ticks(pid)
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += self._tree(int(child))
+        return total
+
+    def _postgres(self) -> float:
+        total = 0.0
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                if title.startswith("postgres: ") and f" {self.database} " in title:
+                    total += self._ticks(int(entry.name))
+        return total
+
+
+@dataclass
+class CpuLap:
+    producer: float
+    worker: float
+    postgres: float
+
+    def per_message(self, count: int) -> str:
+        total = self.producer + self.worker + self.postgres
+        return (
+            f"{1000 * total / count:.2f} ms (producer and gateway {1000 * self.producer / count:.2f}, "
+            f"worker {1000 * self.worker / count:.2f}, PostgreSQL {1000 * self.postgres / count:.2f})"
+        )
