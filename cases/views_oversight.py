@@ -79,9 +79,12 @@ def break_glass_case(request, pk):
     form = BreakGlassForm(request.POST or None, with_number=False)
     if request.method == "POST" and form.is_valid():
         try:
-            return redirect(selectors.case_for_user(request.user, pk))  # already theirs, or granted
+            case = selectors.case_for_user(request.user, pk)  # already theirs, or granted
         except Http404:
             pass
+        else:  # said, so nobody wonders whether the reason was recorded (issue 21: no silent redirect)
+            messages.info(request, "您已可檢視此案件，不需緊急調閱，未留下調閱紀錄。")
+            return redirect(case)
         response = _grant_and_go(request, form, case=Case.objects.filter(pk=pk).first())
         if response is not None:
             return response
