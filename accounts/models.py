@@ -7,7 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from cases.history import AuditedHistoricalRecords
 
 
 class AccountChangeRequest(models.Model):
@@ -52,7 +53,7 @@ class AccountChangeRequest(models.Model):
     )
     decided_at = models.DateTimeField("決定時間", null=True, blank=True)
     decision_note = models.CharField("說明", max_length=300, blank=True)
-    history = HistoricalRecords(excluded_fields=["password_hash"])
+    history = AuditedHistoricalRecords(excluded_fields=["password_hash"])
 
     class Meta:
         verbose_name = "帳號變更申請"

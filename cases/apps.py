@@ -9,8 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         import cases.idle  # noqa: F401  (starts the idle clock at sign-in)
         import cases.lookups  # noqa: F401  (integer __in lookups ignore numbers no column holds)
-        from cases import audit  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
-        from cases import tasks  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
+        from cases import (
+            audit,  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
+            tasks,  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
+        )
         from cases.audit_demo import add_audit_events
         from cases.audit_triggers import install_after_migrate
         from cases.demo import add_contacts_and_closures

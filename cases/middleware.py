@@ -174,6 +174,7 @@ class FormGuardMiddleware:
         messages.info(request, "這份表單已經送出，正在處理中，沒有重複儲存；請稍後重新整理頁面確認結果。")
         return redirect(_same_site_referer(request) or "home")
 
+
 class LoadAccessMiddleware:
     """Before the view: the signed-in user's groups and permissions in one query (cases.roles.load_access)
     instead of three, whichever the page asks first (a permission decorator or the navigation's roles)."""

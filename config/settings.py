@@ -262,8 +262,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deadline-reminders": {"task": "cases.tasks.send_deadline_reminders", "schedule": 30 * 60},
     "sms-sweep": {"task": "cases.tasks.sms_sweep", "schedule": 60},
     "sms-victim-reminders": {"task": "cases.tasks.sms_victim_reminders", "schedule": 30 * 60},
-    "intake-alerts": {"task": "cases.tasks.send_intake_alerts", "schedule": 10 * 60},
     "forms-sweep": {"task": "cases.tasks.forms_sweep", "schedule": 5 * 60},
+    "intake-alerts": {"task": "cases.tasks.send_intake_alerts", "schedule": 10 * 60},
 }
 
 # Oversight (issue 21, docs/oversight.md). 緊急調閱: how long a worker may read a case not assigned to
