@@ -58,7 +58,8 @@ def test_screening_alert_and_interview_escort_with_its_record_form_on_a_phone(
     log_in(boss, "supervisor", "pw-supervisor")
     boss.goto("/notifications/")
     # The link itself: the 已讀 button repeats the text for screen readers, visually hidden.
-    alert = boss.get_by_role("link").filter(has_text=re.compile(rf"案件 {re.escape(case.number)}：情緒篩檢自殺意念"))
+    wording = re.compile(rf"案件 {re.escape(case.number)}：情緒篩檢自殺意念")
+    alert = boss.get_by_role("link").filter(has_text=wording)
     expect(alert).to_be_visible()
     expect(boss.get_by_text("周小姐")).to_have_count(0)
 
