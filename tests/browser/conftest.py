@@ -46,7 +46,39 @@ def _require_cjk_fonts() -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def serialized_db(django_db_setup) -> str | None:
+    """The test database as migrations left it (catalogues included), taken before Playwright starts.
+
+    While Playwright's event loop runs in this thread, Django's connection handler gives the thread
+    another connection object, which lacks the `_test_serialized_contents` pytest-django stored on the
+    first one: `django_db_serialized_rollback` then restored nothing and seed_demo met no catalogues.
+    """
+    from django.db import connections
+
+    return getattr(connections["default"], "_test_serialized_contents", None)
+
+
+@pytest.fixture
+def migrated_db(serialized_db, transactional_db) -> None:
+    """The database as migrations left it (catalogues, role groups), for a test that seeds the demo.
+
+    An earlier live-server test's flush emptied the catalogues and post_migrate recreated only content
+    types and permissions, so the tables are emptied without post_migrate and the serialized database
+    loaded back. (`django_db_serialized_rollback` cannot do this here: see serialized_db.)
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connections
+
+    assert serialized_db, "pytest-django did not serialize the test database"
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    ContentType.objects.clear_cache()
+    connections["default"].creation.deserialize_db_from_string(serialized_db)
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def browser(serialized_db) -> Iterator[Browser]:
     if not Path(CHROMIUM).is_file():
         pytest.fail(
             f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH or apt-get install -y chromium); "

@@ -47,7 +47,8 @@ def seed_demo(settings) -> None:
     """The demo data of every app (cases.registry.register_demo_data): each panel and list has rows.
 
     The demo needs the catalogues the migrations load (offences, platforms, programmes…), which an
-    earlier transactional test flushes: a test that calls this asks for django_db_serialized_rollback.
+    earlier transactional test flushes: a test that calls this asks for `migrated_db` (and for
+    `django_db_serialized_rollback`, which is what makes pytest-django serialize the database at all).
     """
     settings.DEBUG = True  # seed_demo refuses to run otherwise: it creates accounts with a known password
     call_command("seed_demo", verbosity=0)

@@ -70,7 +70,7 @@ MUST_REACH = {
 
 
 def test_no_page_of_any_role_has_a_serious_accessibility_violation(
-    django_db_serialized_rollback, browser, live_server, settings
+    django_db_serialized_rollback, migrated_db, browser, live_server, settings
 ):
     site.seed_demo(settings)
     case_number = Case.objects.order_by("opened_at").values_list("number", flat=True).first()

@@ -39,7 +39,7 @@ MUST_REACH = {
 
 
 def test_every_page_of_every_role_is_readable_on_a_phone(
-    django_db_serialized_rollback, browser, live_server, settings
+    django_db_serialized_rollback, migrated_db, browser, live_server, settings
 ):
     site.seed_demo(settings)
     case_number = Case.objects.order_by("opened_at").values_list("number", flat=True).first()
