@@ -180,15 +180,22 @@ class Command(BaseCommand):
                 self.proc = subprocess.Popen(
                     self.cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
                 )
-            from config.celery import app
+            from celery import Celery
 
-            # Quiet logging prints no "ready." line: ask the worker itself over the broker.
-            app.conf.broker_url = self.env["CELERY_BROKER_URL"]
+            # Quiet logging prints no "ready." line: ask the worker itself over the broker, through
+            # an app of its own (the project app's producer pool may already point at another
+            # broker, e.g. CI's, and a ping published there never reaches this worker).
+            os.environ["CELERY_BROKER_URL"] = self.env["CELERY_BROKER_URL"]  # Celery prefers it to broker=
+            pinger = Celery("bench-sms-ping", broker=self.env["CELERY_BROKER_URL"])
             deadline = time.monotonic() + 60
-            while not app.control.ping(destination=[f"{self.hostname}@localhost"], timeout=0.5):
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.__exit__()
-                    raise CommandError(f"the worker did not start:\n{self.log.read_text()[-2000:]}")
+            try:
+                while not pinger.control.ping(destination=[f"{self.hostname}@localhost"], timeout=0.5):
+                    if self.proc.poll() is not None or time.monotonic() > deadline:
+                        output = self.log.read_text()[-2000:]
+                        self.__exit__()
+                        raise CommandError(f"the worker did not start:\n{output}")
+            finally:
+                pinger.close()
             return self.log, self.proc.pid
 
         def __exit__(self, *exc) -> None:
