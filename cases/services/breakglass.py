@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.audit import record_event, register_action
 from cases.models import BreakGlassGrant, Case, CaseReadLog, Notification
 from cases.notifications import notify
 from cases.people import staff_name
@@ -21,6 +22,9 @@ from cases.writes import model_save
 
 MIN_REASON_LENGTH = 10
 Review = BreakGlassGrant.Review
+
+register_action("break_glass", "緊急調閱")
+register_action("break_glass_review", "督導確認緊急調閱")
 
 
 def _supervisors():
@@ -40,10 +44,16 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def _audit(*, actor, grant: BreakGlassGrant, what: str) -> None:
-    """The trail of the grant beside the case's reads (the grant row and its history are the record)."""
+def _audit(*, actor, grant: BreakGlassGrant, what: str, action: str) -> None:
+    """The grant on both trails: the case's reads, and the audit events a supervisor filters by user
+    and action (the grant row and its history stay the full record). The reason is not copied into
+    the event: it is free text and may name the victim; the grant keeps it encrypted."""
     if grant.case_id is not None:
         CaseReadLog.objects.create(case_id=grant.case_id, user=actor, view=f"緊急調閱：{what}"[:40])
+    subject = grant.case.number if grant.case_id else f"查無此案號「{grant.requested_number or '（無）'}」"
+    record_event(
+        actor=actor, action=action, case=grant.case, target_user=grant.user, detail=f"{what}：{subject}"
+    )
 
 
 @transaction.atomic
@@ -69,7 +79,7 @@ def break_glass_open(*, actor, reason: str, case: Case | None = None, number: st
         expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS) if case is not None else None,
     )
     model_save(actor=actor, instance=grant)
-    _audit(actor=actor, grant=grant, what="開始")
+    _audit(actor=actor, grant=grant, what="開始", action="break_glass")
     subject = f"案件 {case.number}" if case is not None else f"案號「{number or '（無）'}」（查無此案件）"
     notify(
         recipients=_supervisors(),
@@ -104,7 +114,12 @@ def break_glass_review(*, actor, grant: BreakGlassGrant, decision: str, note: st
         grant.expires_at = now
         fields.append("expires_at")
     model_save(actor=actor, instance=grant, update_fields=fields)
-    _audit(actor=actor, grant=grant, what="督導確認" if decision == Review.ACKNOWLEDGED else "督導提出疑問")
+    _audit(
+        actor=actor,
+        grant=grant,
+        what="督導確認" if decision == Review.ACKNOWLEDGED else "督導提出疑問",
+        action="break_glass_review",
+    )
     if decision == Review.QUESTIONED:
         subject = f"案件 {grant.case.number}" if grant.case_id else f"案號「{grant.requested_number}」"
         notify(

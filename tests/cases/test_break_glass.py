@@ -205,3 +205,28 @@ class TestReview:
         with CaptureQueriesContext(connection) as many:
             client.get(reverse("cases:break_glass_reviews"))
         assert len(many) == len(few)
+
+
+class TestAuditTrail:
+    def test_a_grant_and_its_review_are_audit_events_without_the_reason(
+        self, supervisor, worker2, case_of_worker
+    ):
+        from cases.models import AuditEvent
+
+        g = grant(worker2, case_of_worker)
+        services.break_glass_review(actor=supervisor, grant=g, decision=Review.QUESTIONED, note="請說明")
+        events = list(AuditEvent.objects.filter(case=case_of_worker).order_by("id"))
+        assert [(e.action, e.actor_id, e.target_user_id) for e in events] == [
+            ("break_glass", worker2.pk, worker2.pk),
+            ("break_glass_review", supervisor.pk, worker2.pk),
+        ]
+        assert case_of_worker.number in events[0].detail and "督導提出疑問" in events[1].detail
+        # Free text may name the victim: the grant keeps it encrypted, the event never copies it.
+        assert all(REASON not in e.detail and "請說明" not in e.detail for e in events)
+
+    def test_a_number_that_matches_nothing_is_an_audit_event_too(self, worker2):
+        from cases.models import AuditEvent
+
+        services.break_glass_open(actor=worker2, reason=REASON, number="999-000")
+        event = AuditEvent.objects.get(action="break_glass")
+        assert event.case_id is None and "999-000" in event.detail
