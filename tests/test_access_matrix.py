@@ -40,6 +40,7 @@ from tests.access import audit as access_audit
 from tests.access import breakglass as access_breakglass
 from tests.access import evidence as access_evidence
 from tests.access import forms as access_forms
+from tests.access import health as access_health
 from tests.access import legal_more as access_legal_more
 from tests.access import safety as access_safety
 from tests.access import services as access_services
@@ -211,6 +212,7 @@ APP_ROWS = [
     access_breakglass,
     access_evidence,
     access_forms,
+    access_health,
     access_legal_more,
     access_safety,
     access_services,
