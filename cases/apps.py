@@ -11,12 +11,13 @@ class CasesConfig(AppConfig):
         import cases.lookups  # noqa: F401  (integer __in lookups ignore numbers no column holds)
         from cases import (
             audit,  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
+            dashboards,  # noqa: F401  (registers the hub's charts of the supervisor overview)
             tasks,  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
         )
         from cases.audit_demo import add_audit_events
         from cases.audit_triggers import install_after_migrate
         from cases.demo import add_contacts_and_closures
-        from cases.demo_oversight import add_oversight
+        from cases.demo_oversight import add_oversight, add_unit_statistics
         from cases.registry import register_demo_data, register_home_page, register_nav_link
         from cases.sms import panel  # noqa: F401  (registers the SMS panel of the case page)
 
@@ -26,6 +27,8 @@ class CasesConfig(AppConfig):
         register_demo_data(add_contacts_and_closures, order=90)
         register_demo_data(add_audit_events, order=95)
         register_demo_data(add_oversight, order=92)
+        # Last, after every app's records: the overview's charts as the beat job would compute them.
+        register_demo_data(add_unit_statistics, order=1000)
         register_nav_link(
             permission="cases.review_break_glass",
             url_name="cases:break_glass_reviews",

@@ -29,3 +29,10 @@ def add_oversight(*, users: dict, cases: list, rng) -> None:
         services.break_glass_review(
             actor=users["supervisor"], grant=grant, decision=BreakGlassGrant.Review.ACKNOWLEDGED
         )
+
+
+def add_unit_statistics(*, users: dict, cases: list, rng) -> None:
+    """The overview's charts, computed now rather than at the first beat, so the demo shows them."""
+    from cases.dashboards import refresh_unit_statistics
+
+    refresh_unit_statistics()

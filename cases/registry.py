@@ -13,8 +13,8 @@ never imports a satellite (an import-linter contract in pyproject.toml keeps it 
   importing it (an escort links the police report it accompanies; a takedown complaint the evidence
   items it rests on); the reference is a key such as "legal.policereport:<pk>";
 - danger listeners (`register_danger_listener`): called when a case is flagged 有立即危險;
-- overview panels (`register_overview_panel`) and flagged-case notes (`register_flag_notes`): what an
-  app adds to the supervisor overview.
+- overview panels (`register_overview_panel`), charts (`register_overview_statistic`) and flagged-case
+  notes (`register_flag_notes`): what an app adds to the supervisor overview.
 
 Role permissions are registered in cases/roles.py (`register_role_permissions`).
 """
@@ -235,6 +235,30 @@ def overview_panels_for(request) -> list[tuple[OverviewPanel, dict]]:
         if ctx is not None:
             shown.append((panel, ctx))
     return shown
+
+
+@dataclass(frozen=True)
+class OverviewStatistic:
+    """A chart of the supervisor overview. `compute(now)` returns the chart (cases.dashboards.chart) from
+    aggregates over the whole unit; the beat job stores it (cases.UnitStatistic) and the page reads the
+    stored rows, so no request aggregates every case."""
+
+    key: str  # "<app_label>.<name>", the stored row's key
+    compute: Callable  # (now: datetime) -> dict
+    permission: str = "cases.view_unit_overview"  # who sees the chart
+    order: int = 100
+
+
+_overview_statistics: list[OverviewStatistic] = []
+
+
+def register_overview_statistic(statistic: OverviewStatistic) -> None:
+    _overview_statistics.append(statistic)
+    _overview_statistics.sort(key=lambda s: s.order)
+
+
+def overview_statistics() -> list[OverviewStatistic]:
+    return list(_overview_statistics)
 
 
 _flag_notes: list[Callable] = []

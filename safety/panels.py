@@ -1,6 +1,8 @@
 """The safety panel on the case page (first among the panels), the records on the case's one
 chronological record, the audit timeline, the danger listener and the supervisor overview."""
 
+from cases.case_records import register_case_records
+from cases.paging import capped, capped_counts
 from cases.registry import (
     CasePanel,
     OverviewPanel,
@@ -54,7 +56,9 @@ def _overview(request):
     if not request.user.has_perm("cases.view_unit_overview"):
         return None
     qs = selectors.cases_without_sheet()
-    return {"count": qs.count(), "cases": list(qs[:OVERVIEW_ROWS]), "shown": OVERVIEW_ROWS}
+    # Counted up to the cap (「999+」), never in full per request (issue 19).
+    count = capped_counts({"missing": qs})["missing"]
+    return {"count": capped(count), "cases": list(qs[:OVERVIEW_ROWS]), "shown": OVERVIEW_ROWS}
 
 
 def _danger_listener(*, case, actor):
@@ -71,6 +75,7 @@ register_case_panel(
     )
 )
 register_case_entries(safety_entries)
+register_case_records(selectors.case_records)
 register_timeline_source(_timeline)
 register_danger_listener(_danger_listener)
 register_flag_notes(selectors.flag_notes)

@@ -1,16 +1,17 @@
-"""The takedown section of the case page, its entries, its history on the timeline, and the supervisor's
-SLA overview."""
+"""The takedown section of the case page, its entries, its history on the timeline, and the supervisor
+overview's chart of SLA compliance."""
 
 from __future__ import annotations
 
+from cases.case_records import register_case_records
 from cases.people import staff_name
 from cases.registry import (
     CaseEntry,
     CasePanel,
-    OverviewPanel,
+    OverviewStatistic,
     register_case_entries,
     register_case_panel,
-    register_overview_panel,
+    register_overview_statistic,
     register_timeline_source,
 )
 from cases.selectors import can_edit_case, history_events
@@ -21,7 +22,7 @@ from takedown.models import (
     TakedownFollowUp,
     TakedownTarget,
 )
-from takedown.selectors import case_takedown_panel, sla_overview
+from takedown.selectors import case_records, case_takedown_panel, sla_statistics
 
 MANAGE = "takedown.manage_takedown"
 
@@ -73,12 +74,6 @@ def _timeline(case):
     return events
 
 
-def _overview(request):
-    if not request.user.has_perm("takedown.view_takedown_overview"):
-        return None
-    return sla_overview(request.user)
-
-
 register_case_panel(
     CasePanel(
         title="下架申訴、StopNCII 與預防（指引 5、8）",
@@ -89,12 +84,10 @@ register_case_panel(
     )
 )
 register_case_entries(_entries)
+register_case_records(case_records)
 register_timeline_source(_timeline)
-register_overview_panel(
-    OverviewPanel(
-        title="下架時效（兒少24小時／成人72小時）",
-        template="takedown/_overview.html",
-        context=_overview,
-        order=40,
+register_overview_statistic(
+    OverviewStatistic(
+        key="takedown.sla", compute=sla_statistics, permission="takedown.view_takedown_overview", order=50
     )
 )

@@ -218,26 +218,36 @@ class TestOverview:
         services.complaint_update(
             actor=worker2, complaint=late, outcomes={str(t.pk): ("removed", timezone.localdate())}
         )
+        from cases.dashboards import refresh_unit_statistics
+
+        refresh_unit_statistics()
         client.force_login(supervisor)
         html = client.get(reverse("cases:overview")).content.decode()
-        block = html[html.index('id="takedown-sla"') :]
-        assert "下架時效" in html
-        assert re.search(r'text-warning">1<', block)  # one late
-        assert re.search(r'fs-4">2<', block)  # two complaints
+        block = html[html.index('id="chart-takedown-sla"') :]
+        block = block[: block.index("</section>")]
+        assert "下架時效" in block and "<caption" in block
+        assert "累計申訴 2 件，時效達成率 0%" in block  # the late one resolved, the other still open
+        columns = list(zip(*(row["values"] for row in _sla_chart()["rows"]), strict=True))
+        assert [sum(column) for column in columns[:4]] == [0, 1, 0, 1]  # met, late, overdue, in time
 
-    def test_the_overview_reads_a_fixed_number_of_queries(
+    def test_the_chart_reads_a_fixed_number_of_queries(
         self, worker, supervisor, hotline, django_assert_num_queries
     ):
-        from takedown.selectors import sla_overview
         from tests.factories import make_case
 
-        sla_overview(supervisor)  # the supervisor's permissions are cached once per request
         for added in (2, 4):  # N = 2 complaints, then 3N = 6
             for _ in range(added):
                 make_complaint(actor=worker, case=make_case(actor=hotline, worker=worker))
-            with django_assert_num_queries(2):
-                counts = sla_overview(supervisor)
-        assert counts["total"] == 6
+            with django_assert_num_queries(3):  # by week, the totals, the pending URLs
+                chart = _sla_chart()
+        assert "累計申訴 6 件" in chart["note"]
+        assert sum(row["values"][3] for row in chart["rows"]) == 6
+
+
+def _sla_chart() -> dict:
+    from takedown.selectors import sla_statistics
+
+    return sla_statistics(timezone.now())
 
 
 class TestTimeline:
