@@ -20,6 +20,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential, WebAuthnUserHandle
 
 from accounts import services
 from accounts.models import AccountChangeRequest
@@ -36,8 +37,9 @@ def _admin_login(request, extra_context=None):
 
 admin.site.login = _admin_login
 
-# An authenticator's secret is shown once, at enrolment; not even a superuser reads it back here.
-for _model in (TOTPDevice, StaticDevice):
+# An authenticator's secret is shown once, at enrolment; not even a superuser reads it back here. Passkeys
+# are each person's own (account security page); a supervisor resets a lost one (accounts:lockouts).
+for _model in (TOTPDevice, StaticDevice, WebAuthnCredential, WebAuthnAttestation, WebAuthnUserHandle):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 if admin.site.is_registered(User):

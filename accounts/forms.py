@@ -71,3 +71,24 @@ class TwoFactorResetForm(forms.Form):
     username = forms.CharField(
         label="帳號", max_length=150, error_messages={"required": "請輸入要重設雙因素驗證的帳號。"}
     )
+
+
+class PasskeyRemoveForm(forms.Form):
+    """Removing a passkey asks for the password again."""
+
+    password = forms.CharField(
+        label="目前的密碼",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+        error_messages={"required": "請輸入目前的密碼。"},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("密碼不正確。")
+        return password

@@ -10,10 +10,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.exceptions import OTPWebAuthnApiError
+from django_otp_webauthn.models import WebAuthnCredential
+from webauthn.helpers import parse_authentication_credential_json
+from webauthn.helpers.exceptions import WebAuthnException
 
 from accounts import trail
 from accounts.models import AccountChangeRequest, SignInSession
@@ -245,8 +249,13 @@ def recovery_codes_issue(*, user) -> list[str]:
     return codes
 
 
-def has_two_factor(user) -> bool:
+def has_totp(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_two_factor(user) -> bool:
+    """An authenticator app, a passkey, or both (recovery codes alone do not count: they run out)."""
+    return has_totp(user) or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
 
 
 @transaction.atomic
@@ -274,9 +283,109 @@ def two_factor_reset(*, actor, user) -> None:
     if is_protected_account(user) and not actor.is_superuser:
         raise PermissionDenied
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     sessions_end_for(user=user, actor=actor)
     trail.record("two_factor_reset", actor=actor, target=user)
+
+
+# --- passkeys (WebAuthn) --------------------------------------------------------------------------
+# The ceremonies are django-otp-webauthn's helper over py_webauthn; the challenge waits in the session
+# and is taken out before the answer is checked, so an answer counts once (no replay).
+
+PASSKEY_REGISTER_STATE = "passkey_register_state"
+PASSKEY_AUTH_STATE = "passkey_auth_state"
+PASSKEY_NAME_DEFAULT = "通行金鑰"
+# Whatever a browser or a forger can send wrong: malformed JSON, CBOR or keys, a bad signature, another
+# origin or RP ID, an old challenge, a sign counter that went backwards.
+CEREMONY_ERRORS = (WebAuthnException, OTPWebAuthnApiError, KeyError, ValueError, TypeError)
+
+
+def _webauthn_helper(request):
+    return WebAuthnCredential.get_webauthn_helper(request=request)
+
+
+def _take_state(request, key: str) -> dict | None:
+    state = request.session.pop(key, None)
+    request.session.save()  # gone even if what follows fails
+    return state
+
+
+def passkey_registration_options(*, request, user) -> dict:
+    """What the browser needs to create a passkey for `user` (their own passkeys are excluded)."""
+    options, state = _webauthn_helper(request).register_begin(user=user)
+    request.session[PASSKEY_REGISTER_STATE] = state
+    return options
+
+
+@transaction.atomic
+def passkey_register(*, request, user, data: dict, name: str = "") -> WebAuthnCredential | None:
+    """Check the browser's answer to the registration options and keep the passkey; None if refused."""
+    state = _take_state(request, PASSKEY_REGISTER_STATE)
+    if not state:
+        return None
+    try:
+        with transaction.atomic():
+            credential = _webauthn_helper(request).register_complete(user=user, state=state, data=data)
+    except (*CEREMONY_ERRORS, IntegrityError):  # IntegrityError: this passkey is registered already
+        return None
+    credential.name = (name.strip() or PASSKEY_NAME_DEFAULT)[:64]
+    credential.save(update_fields=["name"])
+    trail.record("passkey_enrolled", actor=user, target=user, detail=credential.name, request=request)
+    return credential
+
+
+def passkey_authentication_options(*, request, user) -> dict:
+    """A challenge for one of `user`'s passkeys (the second step of signing in)."""
+    options, state = _webauthn_helper(request).authenticate_begin(user=user, require_user_verification=False)
+    request.session[PASSKEY_AUTH_STATE] = state
+    return options
+
+
+@transaction.atomic
+def passkey_verify(*, request, user, data: dict) -> WebAuthnCredential | None:
+    """The passkey of `user` that signed this challenge, or None.
+
+    The passkey's row is locked while its signature counter is checked and moved on, so two answers
+    signed by a cloned authenticator cannot both pass with the same count.
+    """
+    state = _take_state(request, PASSKEY_AUTH_STATE)
+    if not state:
+        return None
+    try:
+        raw_id = parse_authentication_credential_json(data).raw_id
+        digest = WebAuthnCredential.get_credential_id_sha256(raw_id)
+        locked = WebAuthnCredential.objects.select_for_update().filter(
+            user=user, confirmed=True, credential_id_sha256=digest
+        )
+        if not locked.exists():
+            return None
+        with transaction.atomic():
+            credential = _webauthn_helper(request).authenticate_complete(user=user, state=state, data=data)
+    except CEREMONY_ERRORS:
+        return None
+    trail.record("passkey_used", actor=user, target=user, detail=credential.name, request=request)
+    return credential
+
+
+def passkeys_of(user):
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
+
+
+@transaction.atomic
+def passkey_remove(*, actor, credential: WebAuthnCredential, request=None) -> None:
+    """Remove one's own passkey. The last second factor stays: without it the account could not finish
+    signing in (a colleague who lost everything asks a supervisor to reset, see two_factor_reset)."""
+    if credential.user_id != actor.pk:
+        raise PermissionDenied
+    others = passkeys_of(actor).exclude(pk=credential.pk).exists()
+    if settings.TWO_FACTOR_REQUIRED and not others and not has_totp(actor):
+        raise ValidationError(
+            "這是您唯一的第二道驗證方式，請先新增另一把通行金鑰或驗證器 App，再移除這一把。"
+        )
+    name = credential.name
+    credential.delete()
+    trail.record("passkey_removed", actor=actor, target=actor, detail=name, request=request)
 
 
 # --- lockouts ------------------------------------------------------------------------------------

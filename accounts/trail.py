@@ -17,6 +17,9 @@ ACTIONS = {
     "two_factor_enrolled": "設定雙因素驗證",
     "two_factor_reset": "重設雙因素驗證",
     "recovery_codes_issued": "產生復原碼",
+    "passkey_enrolled": "新增通行金鑰",
+    "passkey_used": "以通行金鑰完成登入驗證",
+    "passkey_removed": "移除通行金鑰",
     "sessions_ended": "結束登入工作階段",
 }
 

@@ -143,7 +143,17 @@ def verify(request):
             sender=__name__, credentials={"username": user.get_username()}, request=request
         )
         form.add_error("token", "驗證碼不正確或已使用，請再試一次。")
-    return render(request, "registration/verify.html", {"form": form})
+    has_totp = services.has_totp(user)
+    if not has_totp:
+        form.fields["token"].help_text = "一組復原碼（每組只能用一次）。"
+        form.fields["token"].label = "復原碼"
+    context = {
+        "form": form,
+        "has_totp": has_totp,
+        "has_passkey": services.passkeys_of(user).exists(),
+        "locked_message": LOCKED_MESSAGE,
+    }
+    return render(request, "registration/verify.html", context)
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
@@ -153,8 +163,8 @@ def _qr_data_uri(device: TOTPDevice) -> str:
 
 @require_http_methods(["GET", "POST"])
 def enrol(request):
-    """First sign-in: add the authenticator app (QR code or typed secret), confirm with a code, and
-    receive the recovery codes once."""
+    """First sign-in: add a passkey (accounts.passkey_views.passkey_enrol) or the authenticator app (QR
+    code or typed secret, confirmed with a code here), and receive the recovery codes once."""
     user = _pending_user(request)
     if user is None:
         return _back_to_login(request)
@@ -192,7 +202,8 @@ def enrol(request):
 def security(request):
     user = request.user
     context = {
-        "has_totp": services.has_two_factor(user),
+        "has_totp": services.has_totp(user),
+        "passkeys": list(services.passkeys_of(user)),
         "codes_left": StaticToken.objects.filter(device__user=user).count(),
         "two_factor_required": settings.TWO_FACTOR_REQUIRED,
     }

@@ -15,6 +15,9 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("DEMO_PASSWORD", "demo-pass-for-tests")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SMS_REMINDER_CALLBACK_NUMBER", "(02)2700-1234")
+# The test client's host; tests/accounts/authenticator.py signs for it like a browser would.
+os.environ.setdefault("WEBAUTHN_RP_ID", "testserver")
+os.environ.setdefault("WEBAUTHN_ORIGINS", "http://testserver")
 
 from config.settings import *  # noqa: E402,F403
 

@@ -10,14 +10,25 @@ from __future__ import annotations
 
 import pytest
 
-__all__ = ["account_change_of_newcomer"]
+__all__ = ["account_change_of_newcomer", "passkey_of_worker"]
 
-RECORD: dict[str, str] = {"accounts:approval_decide": "account_change"}
-RECORD_FIXTURES: dict[str, str] = {"account_change": "account_change_of_newcomer"}
+RECORD: dict[str, str] = {
+    "accounts:approval_decide": "account_change",
+    "accounts:passkey_remove": "passkey_of_worker",
+}
+RECORD_FIXTURES: dict[str, str] = {
+    "account_change": "account_change_of_newcomer",
+    "passkey_of_worker": "passkey_of_worker",
+}
 POST_DATA: dict = {}
-POST_ONLY = {"accounts:recovery_codes", "accounts:unlock", "accounts:two_factor_reset"}
-# Steps of signing in, covered by tests/accounts/test_signin.py.
-EXCLUDED = {"accounts:verify", "accounts:enrol"}
+POST_ONLY = {
+    "accounts:recovery_codes",
+    "accounts:unlock",
+    "accounts:two_factor_reset",
+    "accounts:passkey_add",
+}
+# Steps of signing in, covered by tests/accounts/test_signin.py and test_passkeys.py.
+EXCLUDED = {"accounts:verify", "accounts:enrol", "accounts:passkey_verify", "accounts:passkey_enrol"}
 
 LOGIN = "login"  # as in tests/test_access_matrix.py
 GO = "go"
@@ -27,6 +38,12 @@ MATRIX: list[tuple] = [
     # url name                  method  anon    hotline worker  worker2 police  police2 superv  admin   nobody
     ("accounts:security",       "GET",  LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
     ("accounts:recovery_codes", "POST", LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
+    # A passkey: an empty POST answers the options (JSON); removing is for its owner only (worker).
+    ("accounts:passkey_add",    "POST", LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
+    ("accounts:passkey_remove", "GET",  LOGIN, 404,   200,    404,    404,    404,    404,    404,    404),
+    ("accounts:passkey_remove", "POST", LOGIN, 404,   200,    404,    404,    404,    404,    404,    404),
+    # The recovery codes of a passkey enrolment, shown once; with none waiting, back to the security page.
+    ("accounts:recovery_codes_new_shown", "GET", LOGIN, GO, GO, GO,     GO,     GO,     GO,     GO,     GO),
     ("accounts:password_change", "GET", LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
     ("accounts:password_change", "POST", LOGIN, 200,  200,    200,    200,    200,    200,    200,    200),
     ("accounts:lockouts",       "GET",  LOGIN, 403,   403,    403,    403,    403,    200,    403,    403),
@@ -46,3 +63,14 @@ def account_change_of_newcomer(admin_user):
 
     newcomer = make_user("newcomer", None)
     return services.account_change_request(actor=admin_user, target=newcomer, kind="roles", roles=["hotline"])
+
+
+@pytest.fixture
+def passkey_of_worker(worker):
+    """The worker's passkey, by the key its URL uses (credential_id_sha256, not the row number)."""
+    from types import SimpleNamespace
+
+    from tests.accounts.authenticator import register_passkey
+
+    _, credential = register_passkey(worker)
+    return SimpleNamespace(pk=credential.credential_id_sha256)

@@ -73,11 +73,12 @@ def test_the_demo_has_a_record_of_every_kind_the_app_keeps(settings):
 
 
 def test_the_demo_shows_the_sign_in_side(settings):
-    """A pending account change for a supervisor to decide, a decided one, an enrolled authenticator with
-    recovery codes, and a lockout to lift (a mistyped name from a documentation address)."""
+    """A pending account change for a supervisor to decide, a decided one, an enrolled authenticator and a
+    passkey with recovery codes, and a lockout to lift (a mistyped name from a documentation address)."""
     from axes.models import AccessAttempt
     from django_otp.plugins.otp_static.models import StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
 
     from accounts.models import AccountChangeRequest
 
@@ -87,6 +88,7 @@ def test_the_demo_shows_the_sign_in_side(settings):
     states = set(AccountChangeRequest.objects.values_list("state", flat=True))
     assert {AccountChangeRequest.State.PENDING, AccountChangeRequest.State.APPROVED} <= states
     assert TOTPDevice.objects.filter(user__username="worker2", confirmed=True).exists()
+    assert WebAuthnCredential.objects.filter(user__username="worker2", confirmed=True).exists()
     assert StaticToken.objects.filter(device__user__username="worker2").count() == 10
     assert AccessAttempt.objects.filter(username="wroker", failures_since_start__gte=5).exists()
     # The demo accounts still sign in with the password alone while DEBUG leaves two-factor off.
