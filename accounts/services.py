@@ -399,6 +399,12 @@ def signin_unlock(*, actor, username: str = "", ip_address: str = "") -> int:
         raise PermissionDenied
     if bool(username) == bool(ip_address):
         raise ValidationError("請指定一個帳號或一個連線位址。")
+    account = get_user_model().objects.filter(username=username).first() if username else None
+    if account is not None and is_protected_account(account) and not actor.is_superuser:
+        # Lifting a lock lets guessing go on: for these accounts, as for any other change, a superuser's.
+        raise PermissionDenied(
+            "督導、系統管理員或超級使用者帳號的鎖定，只能由超級使用者解除（或等鎖定時間結束）。"
+        )
     removed = reset(username=username) if username else reset(ip=ip_address)
     trail.record(
         "signin_unlocked",

@@ -282,8 +282,12 @@ def unlock(request):
             for error in errors:
                 messages.error(request, error)
         return redirect("accounts:lockouts")
-    services.signin_unlock(actor=request.user, **form.cleaned_data)
-    messages.success(request, "已解除鎖定。")
+    try:
+        services.signin_unlock(actor=request.user, **form.cleaned_data)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "已解除鎖定。")
     return redirect("accounts:lockouts")
 
 

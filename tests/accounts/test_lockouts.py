@@ -50,6 +50,30 @@ def test_a_supervisor_unlocks_an_address(client, supervisor, worker):
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize("locked", ["supervisor2", "admin"])
+def test_only_a_superuser_unlocks_a_supervisors_or_administrators_account(
+    client, supervisor, admin_user, locked
+):
+    from django.test import Client
+
+    from cases.roles import Role
+    from tests.factories import make_user
+
+    make_user("supervisor2", Role.SUPERVISOR)
+    _fail(client, locked, address="10.9.9.4")
+    client.force_login(supervisor)
+    response = client.post(reverse("accounts:unlock"), {"username": locked}, follow=True)
+    assert "只能由超級使用者解除" in response.content.decode()
+    assert f"<code>{locked}</code>" in response.content.decode()  # still locked
+    assert not AuditEvent.objects.filter(action="signin_unlocked").exists()
+
+    root = Client()
+    root.force_login(make_user("root", None, is_staff=True, is_superuser=True))
+    response = root.post(reverse("accounts:unlock"), {"username": locked}, follow=True)
+    assert "已解除鎖定" in response.content.decode()
+    assert f"<code>{locked}</code>" not in response.content.decode()
+
+
 def test_unlock_needs_exactly_one_name_or_address(client, supervisor):
     client.force_login(supervisor)
     response = client.post(reverse("accounts:unlock"), {}, follow=True)
