@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cases.case_records import register_case_records
 from cases.people import staff_name
 from cases.registry import (
     CaseEntry,
@@ -14,7 +15,7 @@ from cases.registry import (
 from cases.selectors import can_edit_case, history_events
 from evidence import links
 from evidence.models import EvidenceItem, EvidenceTeaching
-from evidence.selectors import case_evidence_panel
+from evidence.selectors import case_evidence_panel, case_records
 
 MANAGE = "evidence.manage_evidence"
 
@@ -70,6 +71,7 @@ register_case_panel(
     )
 )
 register_case_entries(_entries)
+register_case_records(case_records)
 register_timeline_source(_timeline)
 register_linkable_records("evidence_item", links.evidence_items)
 register_linkable_records("evidence_checklist", links.evidence_checklist)

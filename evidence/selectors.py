@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from cases.case_records import case_first, case_rows
 from cases.registry import linkable_records
 from cases.selectors import case_for_user
 from evidence import rules
@@ -90,10 +91,16 @@ def case_evidence_panel(case) -> dict:
     cached = case.__dict__.get("_evidence_panel")
     if cached is not None:
         return cached
-    items = list(
-        EvidenceItem.objects.filter(case=case).select_related("platform", "created_by").order_by("created_at")
+    items = case_rows(
+        case,
+        "evidence.items",
+        EvidenceItem.objects.filter(case=case)
+        .select_related("platform", "created_by")
+        .order_by("created_at"),
     )
-    teaching = EvidenceTeaching.objects.filter(case=case).select_related("taught_by").first()
+    teaching = case_first(
+        case, "evidence.teaching", EvidenceTeaching.objects.filter(case=case).select_related("taught_by")
+    )
     checklist = checklist_items()
     ticked = set(teaching.ticked) if teaching else set()
     groups = []
@@ -110,3 +117,11 @@ def case_evidence_panel(case) -> dict:
         "checklist_done": teaching_complete(teaching, checklist),
     }
     return context
+
+
+def case_records(case) -> dict:
+    """The kinds of records the case page's evidence section reads (cases.case_records: one probe)."""
+    return {
+        "evidence.items": EvidenceItem.objects.filter(case=case),
+        "evidence.teaching": EvidenceTeaching.objects.filter(case=case),
+    }

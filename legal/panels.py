@@ -1,5 +1,6 @@
 """The legal panel on the case page and the legal records on the supervisor's timeline."""
 
+from cases.case_records import register_case_records
 from cases.registry import (
     CasePanel,
     register_case_entries,
@@ -23,7 +24,7 @@ from legal.models import (
     ProsecutorDirection,
     SubsidyApplication,
 )
-from legal.selectors import case_legal_panel
+from legal.selectors import case_legal_panel, case_records
 
 
 def _context(request, case):
@@ -63,6 +64,7 @@ register_case_panel(
 )
 register_timeline_source(_timeline)
 register_case_entries(legal_entries)
+register_case_records(case_records)
 
 
 def _intake_hint(request, intake):

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.ages import is_minor_on
+from cases.case_records import case_rows
 from cases.models import Case, Deadline, Intake
 from cases.registry import linkable_records
 from cases.roles import Role, has_role
@@ -228,8 +229,12 @@ class Period:
 
 
 def _periods(case: Case) -> dict[tuple[str, str, str], Deadline]:
-    rows = Deadline.objects.filter(case=case, source_type__app_label="legal").select_related(
-        "source_type", "closed_by"
+    rows = case_rows(
+        case,
+        "legal.deadlines",
+        Deadline.objects.filter(case=case, source_type__app_label="legal").select_related(
+            "source_type", "closed_by"
+        ),
     )
     return {(d.source_type.model, d.source_id, d.kind): d for d in rows}
 
@@ -250,10 +255,12 @@ def case_legal_panel(case: Case) -> dict:
 def _load_legal_panel(case: Case) -> dict:
     today = timezone.localdate()
     deadlines = _periods(case)
-    offences = list(
+    offences = case_rows(
+        case,
+        "legal.offences",
         case.offences.select_related("offence", "accusation", "accusation__filed_by", "created_by").order_by(
             "created_at"
-        )
+        ),
     )
     complaint_days = [
         timezone.localtime(d.due_at).date()
@@ -309,14 +316,20 @@ def _load_legal_panel(case: Case) -> dict:
         )
     consultations = [
         (c, period("legalconsultation", c.pk, Deadline.Kind.APPOINTMENT))
-        for c in case.legal_consultations.select_related("escort_worker", "created_by").order_by(
-            "-scheduled_at"
+        for c in case_rows(
+            case,
+            "legal.consultations",
+            case.legal_consultations.select_related("escort_worker", "created_by").order_by("-scheduled_at"),
         )
     ]
     reports = []
     birth_date = case.victim.birth_date
-    report_rows = list(
-        case.police_reports.select_related("escort_worker", "created_by", "officer").order_by("-scheduled_at")
+    report_rows = case_rows(
+        case,
+        "legal.police_reports",
+        case.police_reports.select_related("escort_worker", "created_by", "officer").order_by(
+            "-scheduled_at"
+        ),
     )
     evidence_labels = (
         dict(evidence_choices(case)) if any(report.evidence_keys for report in report_rows) else {}
@@ -339,22 +352,45 @@ def _load_legal_panel(case: Case) -> dict:
     return {
         "offences": rows,
         "consultations": consultations,
-        "subsidies": list(case.subsidies.order_by("-applied_on")),
+        "subsidies": case_rows(case, "legal.subsidies", case.subsidies.order_by("-applied_on")),
         "police_reports": reports,
-        "directions": list(
-            case.prosecutor_directions.select_related("requested_by").order_by("-requested_at")
+        "directions": case_rows(
+            case,
+            "legal.directions",
+            case.prosecutor_directions.select_related("requested_by").order_by("-requested_at"),
         ),
-        "talks": list(
+        "talks": case_rows(
+            case,
+            "legal.talks",
             case.preservation_talks.select_related("officer", "police_report", "created_by").order_by(
                 "-discussed_at"
-            )
+            ),
         ),
-        "explanations": list(
-            case.law_explanations.select_related("by").order_by("-explained_on", "-created_at")
+        "explanations": case_rows(
+            case,
+            "legal.explanations",
+            case.law_explanations.select_related("by").order_by("-explained_on", "-created_at"),
         ),
-        "lawyer_referrals": list(
+        "lawyer_referrals": case_rows(
+            case,
+            "legal.lawyer_referrals",
             case.lawyer_referrals.select_related("subsidy", "created_by").order_by(
                 "-matched_on", "-created_at"
-            )
+            ),
         ),
+    }
+
+
+def case_records(case: Case) -> dict:
+    """The kinds of records the case page's legal panel reads (cases.case_records: one probe for all)."""
+    return {
+        "legal.deadlines": Deadline.objects.filter(case=case, source_type__app_label="legal"),
+        "legal.offences": case.offences.all(),
+        "legal.consultations": case.legal_consultations.all(),
+        "legal.police_reports": case.police_reports.all(),
+        "legal.subsidies": case.subsidies.all(),
+        "legal.directions": case.prosecutor_directions.all(),
+        "legal.talks": case.preservation_talks.all(),
+        "legal.explanations": case.law_explanations.all(),
+        "legal.lawyer_referrals": case.lawyer_referrals.all(),
     }

@@ -3,6 +3,7 @@ where the victim is: whoever reads the case page (the hotline too) sees these; s
 
 from __future__ import annotations
 
+from cases.case_records import case_rows
 from cases.people import staff_name
 from cases.registry import CaseEntry
 from safety.models import PlanReview, ProtectionOrder, SheetDelivery
@@ -12,7 +13,9 @@ URL = "#panel-safety"
 
 def safety_entries(case, user) -> list[CaseEntry]:
     entries = []
-    for d in SheetDelivery.objects.filter(case=case).select_related("delivered_by"):
+    for d in case_rows(
+        case, "safety.deliveries", SheetDelivery.objects.filter(case=case).select_related("delivered_by")
+    ):
         entries.append(
             CaseEntry(
                 at=d.delivered_at,
@@ -22,13 +25,18 @@ def safety_entries(case, user) -> list[CaseEntry]:
                 url=URL,
             )
         )
-    for r in PlanReview.objects.filter(plan__case=case).select_related("reviewed_by"):
+    # Reviews belong to the plan: none without one.
+    for r in case_rows(
+        case, "safety.plan", PlanReview.objects.filter(plan__case=case).select_related("reviewed_by")
+    ):
         entries.append(
             CaseEntry(
                 at=r.reviewed_at, kind="人身安全", title="檢視安全計畫", by=staff_name(r.reviewed_by), url=URL
             )
         )
-    for o in ProtectionOrder.objects.filter(case=case).select_related("created_by"):
+    for o in case_rows(
+        case, "safety.orders", ProtectionOrder.objects.filter(case=case).select_related("created_by")
+    ):
         entries.append(
             CaseEntry(
                 at=o.created_at,

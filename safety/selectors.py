@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
+from cases.case_records import case_first, case_rows
 from cases.models import Case
 from cases.rocdate import format_roc
 from cases.selectors import can_edit_case, cases_for_user, may_edit_case
@@ -70,15 +71,25 @@ def case_safety_panel(case: Case, user) -> dict:
     last reviewed, and the orders in force: no notes, and nothing at all about shelter.
     """
     full = may_edit_case(user, case)
-    deliveries = list(SheetDelivery.objects.filter(case=case).select_related("delivered_by"))
-    plan = SafetyPlan.objects.filter(case=case).select_related("created_by", "last_reviewed_by").first()
-    orders = list(ProtectionOrder.objects.filter(case=case))
+    deliveries = case_rows(
+        case, "safety.deliveries", SheetDelivery.objects.filter(case=case).select_related("delivered_by")
+    )
+    plan = case_first(
+        case,
+        "safety.plan",
+        SafetyPlan.objects.filter(case=case).select_related("created_by", "last_reviewed_by"),
+    )
+    orders = case_rows(case, "safety.orders", ProtectionOrder.objects.filter(case=case))
     actions: list[SafetyAction] = []
     reviews = []
     placements: list[ShelterPlacement] = []
     if full:
-        placements = list(
-            ShelterPlacement.objects.filter(case=case).select_related("scheme", "requested_by", "approved_by")
+        placements = case_rows(
+            case,
+            "safety.placements",
+            ShelterPlacement.objects.filter(case=case).select_related(
+                "scheme", "requested_by", "approved_by"
+            ),
         )
         if plan is not None:
             actions = list(plan.actions.select_related("owner"))
@@ -144,3 +155,13 @@ def flag_notes(cases) -> dict:
         else:
             notes[case.pk] = "標記後尚未檢視安全計畫"
     return notes
+
+
+def case_records(case: Case) -> dict:
+    """The kinds of records the case page's safety panel and entries read (cases.case_records: one probe)."""
+    return {
+        "safety.deliveries": SheetDelivery.objects.filter(case=case),
+        "safety.plan": SafetyPlan.objects.filter(case=case),
+        "safety.orders": ProtectionOrder.objects.filter(case=case),
+        "safety.placements": ShelterPlacement.objects.filter(case=case),
+    }

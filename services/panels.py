@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cases.case_records import register_case_records
 from cases.people import staff_name
 from cases.registry import (
     CaseEntry,
@@ -19,7 +20,7 @@ from services.models import (
     Screening,
     SupportNote,
 )
-from services.selectors import MANAGE, case_services_panel
+from services.selectors import MANAGE, case_records, case_services_panel
 
 
 def _context(request, case):
@@ -101,4 +102,5 @@ register_case_panel(
     )
 )
 register_case_entries(services_entries)
+register_case_records(case_records)
 register_timeline_source(_timeline)

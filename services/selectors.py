@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from cases.case_records import case_rows
 from cases.models import Case
 from cases.selectors import can_edit_case, cases_for_user
 from services.models import CounsellingReferral, DeclinedEscortRequest, Escort, Screening, SupportNote
@@ -49,24 +50,38 @@ def case_services_panel(case: Case) -> dict:
     cached = getattr(case, "_services_panel", None)
     if cached is not None:
         return cached
-    screenings = list(
+    screenings = case_rows(
+        case,
+        "services.screenings",
         Screening.objects.filter(case=case)
         .select_related("created_by", "ptsd_instrument")
-        .order_by("screened_at")
+        .order_by("screened_at"),
     )
-    referrals = list(
+    referrals = case_rows(
+        case,
+        "services.referrals",
         CounsellingReferral.objects.filter(case=case)
         .select_related("programme")
-        .order_by("referred_on", "created_at")
+        .order_by("referred_on", "created_at"),
     )
-    escorts = list(
+    escorts = case_rows(
+        case,
+        "services.escorts",
         Escort.objects.filter(case=case)
         .select_related("worker", "checklist", "report", "counselling_referral")
-        .order_by("-starts_at")
+        .order_by("-starts_at"),
     )
-    notes = list(SupportNote.objects.filter(case=case).select_related("created_by").order_by("-noted_at"))
-    declined = list(
-        DeclinedEscortRequest.objects.filter(case=case).select_related("declined_by").order_by("requested_on")
+    notes = case_rows(
+        case,
+        "services.notes",
+        SupportNote.objects.filter(case=case).select_related("created_by").order_by("-noted_at"),
+    )
+    declined = case_rows(
+        case,
+        "services.declined",
+        DeclinedEscortRequest.objects.filter(case=case)
+        .select_related("declined_by")
+        .order_by("requested_on"),
     )
     case._services_panel = {
         "support_notes": notes,
@@ -98,4 +113,15 @@ def trend(screenings: list[Screening]) -> dict | None:
         "points": points,
         # Band boundaries: 6, 10, 15.
         "lines": [{"y": round(pad + (height - 2 * pad) * (1 - v / 20), 1), "v": v} for v in (6, 10, 15)],
+    }
+
+
+def case_records(case) -> dict:
+    """The kinds of records the case page's panel reads (cases.case_records: one probe for all)."""
+    return {
+        "services.screenings": Screening.objects.filter(case=case),
+        "services.referrals": CounsellingReferral.objects.filter(case=case),
+        "services.escorts": Escort.objects.filter(case=case),
+        "services.notes": SupportNote.objects.filter(case=case),
+        "services.declined": DeclinedEscortRequest.objects.filter(case=case),
     }

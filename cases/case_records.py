@@ -1,0 +1,71 @@
+"""Which of a case's record tables hold any row, asked in ONE query per case page.
+
+The case page shows some thirty kinds of records (the hub's contacts and closing steps, every app's
+panel) and most cases have rows in only a few of them; asking each table for its rows made the page
+42 queries. Each app registers, for a case, one queryset per kind of record it reads
+(`register_case_records`); the case page asks them all at once with `probe_case_records`
+(`SELECT EXISTS(...), EXISTS(...), …`, one index probe each), and the apps read their rows through
+`case_rows` / `case_first`, which skip the query for a kind the probe found empty. Outside the case
+page (no probe ran) they simply query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import Q, QuerySet
+
+_sources: list[Callable] = []
+
+_PROBED = "_case_records_present"
+
+
+def register_case_records(source: Callable) -> None:
+    """source(case) -> {key: queryset of the case's rows of one kind}; keys are "<app_label>.<name>"."""
+    _sources.append(source)
+
+
+def _hub_records(case) -> dict[str, QuerySet]:
+    from cases.models import CaseStatusChange, Contact, ServiceAppointment
+
+    return {
+        "cases.contacts": Contact.objects.filter(Q(case=case) | Q(intake__case=case)),
+        "cases.status_changes": CaseStatusChange.objects.filter(case=case),
+        "cases.appointments": ServiceAppointment.objects.filter(Q(case=case) | Q(intake__case=case)),
+    }
+
+
+def probe_case_records(case) -> dict[str, bool]:
+    """Ask every registered kind of record whether the case has a row of it, in one query; the answer is
+    kept on the case for this request (the case object lives as long as the request)."""
+    querysets = _hub_records(case)
+    for source in _sources:
+        querysets.update(source(case))
+    parts, params = [], []
+    for qs in querysets.values():
+        sql, p = qs.order_by().values("pk")[:1].query.sql_with_params()
+        parts.append(f"EXISTS({sql})")
+        params += list(p)
+    with connections[case._state.db or "default"].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    present = dict(zip(querysets, (bool(x) for x in row), strict=True))
+    case.__dict__[_PROBED] = present
+    return present
+
+
+def _empty(case, key: str) -> bool:
+    present = case.__dict__.get(_PROBED)
+    return present is not None and present.get(key) is False
+
+
+def case_rows(case, key: str, queryset) -> list:
+    """The rows of `queryset` (the case's records of kind `key`), or [] without a query when the case
+    page's probe found none."""
+    return [] if _empty(case, key) else list(queryset)
+
+
+def case_first(case, key: str, queryset):
+    """queryset.first(), or None without a query when the case page's probe found no row of `key`."""
+    return None if _empty(case, key) else queryset.first()
