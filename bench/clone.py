@@ -126,6 +126,10 @@ def clone_round(k: int) -> dict[str, int]:
                 "opened_at": "m.new_opened",
                 "updated_at": "src.updated_at + m.shift",
                 "danger_since": "src.danger_since + m.shift",
+                # The lists' kept columns move with the copied deadlines, contacts and dispatches.
+                "next_deadline_due_at": "src.next_deadline_due_at + m.shift",
+                "last_contact_at": "src.last_contact_at + m.shift",
+                "last_dispatched_at": "src.last_dispatched_at + m.shift",
             },
         )
         # Intakes: those of the copied cases, plus waiting and closed ones in the seeder's shares.

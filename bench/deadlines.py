@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases import tracker
+from cases.list_columns import case_list_columns_refresh_all
 from cases.models import Case, Deadline, DeadlineReminder, Notification
 from cases.models.tracker import ReminderSchedule
 
@@ -78,6 +79,7 @@ def seed_deadlines(*, batch_size: int = 5000, seed: int = 1, log=print) -> int:
                 log(f"  deadlines: {written:,}")
     written += _flush(batch)
     if written:
+        case_list_columns_refresh_all()  # bulk_create skipped the tracker, which keeps the lists' columns
         _analyze()
     return written
 

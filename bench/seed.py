@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cases.choices import CallerRequest, ServiceOffered
 from cases.demo import AGENCIES, STORIES, fictional_mobile, fictional_name, fictional_national_id
+from cases.list_columns import case_list_columns_refresh_all
 from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Victim
 from cases.privacy import name_index, national_id_index, phone_index
 from cases.roles import Role
@@ -334,6 +335,8 @@ class Seeder:
                 report_taken=officer is not None and rng.random() < 0.9,
                 submitted_at=received_at,
             )
+            if referral.report_taken:  # the receipt's number, found by the search box (no draw: same data)
+                referral.police_case_number = police_case_number(intake)
         else:
             relation = rng.choices(Intake.CallerRelation.values, weights=(70, 10, 10, 5, 0, 5))[0]
             intake = Intake(
@@ -393,10 +396,16 @@ class Seeder:
         )
 
 
+def police_case_number(intake: Intake) -> str:
+    """A fictional report receipt number, unique per referral (tied to its intake's id)."""
+    return "TP" + intake.id.hex[:10].upper()
+
+
 def seed(
     *, users: BenchUsers, cases: int, batch_size: int = 2000, rng_seed: int = 20231018, log=print
 ) -> SeedReport:
     report = Seeder(users=users, rng=random.Random(rng_seed), batch_size=batch_size, log=log).run(cases=cases)
+    case_list_columns_refresh_all()  # bulk_create skipped the services that keep the lists' columns
     analyze()
     return report
 

@@ -15,21 +15,30 @@ from django.db.models import IntegerField, Subquery
 COUNT_CAP = 1000
 
 
-def _page_number(value) -> int:
+def page_number(value) -> int:
+    """The page asked for (1 when missing or not a number)."""
     text = str(value or "")
     return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 1
 
 
-class CappedPaginator(Paginator):
-    """A Paginator whose count is exact up to `cap` rows (or the page asked for) and capped beyond."""
+_page_number = page_number
 
-    def __init__(self, object_list, per_page, *, page=None, cap: int = COUNT_CAP, **kwargs):
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count is exact up to `cap` rows (or the page asked for) and capped beyond.
+
+    `count_from`: the rows to count when the page is read from a narrower queryset that holds every row
+    up to the page asked for (the case list by worker) but not all the others.
+    """
+
+    def __init__(self, object_list, per_page, *, page=None, cap: int = COUNT_CAP, count_from=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.limit = max(cap, _page_number(page) * per_page + 1)
+        self.count_from = count_from
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
+        rows = self.object_list if self.count_from is None else self.count_from
         if hasattr(rows, "values"):  # a queryset: count primary keys of at most `limit` rows, unordered
             n = rows.order_by().values("pk")[: self.limit].count()
         else:
@@ -46,9 +55,9 @@ class CappedPaginator(Paginator):
         return _AtLeast(pages) if self.capped else pages
 
 
-def capped_page(object_list, per_page: int, page, *, cap: int = COUNT_CAP):
+def capped_page(object_list, per_page: int, page, *, cap: int = COUNT_CAP, count_from=None):
     """The requested page of a capped list (an invalid or too-high number shows the last page)."""
-    return CappedPaginator(object_list, per_page, page=page, cap=cap).get_page(page)
+    return CappedPaginator(object_list, per_page, page=page, cap=cap, count_from=count_from).get_page(page)
 
 
 def capped_counts(querysets: dict[str, object], *, cap: int = COUNT_CAP) -> dict[str, int]:

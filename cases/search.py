@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from cases.models import Intake
 from cases.privacy import name_index, national_id_index, phone_index
@@ -96,7 +96,10 @@ def search(user, raw: str) -> SearchResult:
             .filter(condition)
             .select_related("victim")
             .defer(*LIST_DEFERRED)
-            .order_by("-opened_at")[:MAX_RESULTS]
+            # NULLS LAST (opened_at is never null) so the order is not the index's: PostgreSQL finds the
+            # matches through the blind index and sorts them, instead of walking every case newest
+            # first in search of a common name (2.3 s at a million cases, where 3,000 share one).
+            .order_by(F("opened_at").desc(nulls_last=True))[:MAX_RESULTS]
         )
     if user.has_perm("cases.process_intake"):
         condition = intake_condition(term)

@@ -17,6 +17,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import DateTimeField, Q, Value, When
 from django.utils import timezone
 
+from cases.list_columns import case_list_columns_refresh, lock_cases
 from cases.models import Case, Deadline, DeadlineReminder, JobLock, Notification
 from cases.models.tracker import ReminderSchedule
 from cases.notifications import case_url_builder
@@ -39,6 +40,7 @@ def _upsert(*, case, kind, source, title, due, owner, note, is_warning, actor) -
     all_day = not isinstance(due, dt.datetime)
     due_at = end_of_day(due) if all_day else due
     source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
+    lock_cases([case.pk])
     deadline = (
         Deadline.objects.select_for_update()
         .filter(source_type=source_type, source_id=str(source.pk), kind=kind)
@@ -114,6 +116,7 @@ def deadline_open(
     deadline.save()
     if moved or reopened:
         _schedule_reminders(deadline)
+    case_list_columns_refresh(case_ids=[deadline.case_id])
     return deadline
 
 
@@ -154,6 +157,7 @@ def deadline_settle(
     deadline.full_clean(validate_unique=False)
     deadline.save()
     _unschedule_reminders([deadline])
+    case_list_columns_refresh(case_ids=[deadline.case_id])
     return deadline
 
 
@@ -164,6 +168,7 @@ def deadline_close(*, actor, deadline: Deadline, state: str, reason: str = "") -
         raise ValidationError({"state": "請選擇完成、逾期未完成或不適用。"})
     if state != Deadline.State.DONE and not reason.strip():
         raise ValidationError({"reason": "標示逾期或不適用時，請說明原因。"})
+    lock_cases([deadline.case_id])
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     if deadline.state != Deadline.State.OPEN:
         raise ValidationError("這個期限已經結束，請重新整理頁面。", code="deadline_closed")
@@ -174,6 +179,7 @@ def deadline_close(*, actor, deadline: Deadline, state: str, reason: str = "") -
     _history_actor(deadline, actor)
     deadline.save(update_fields=["state", "closed_by", "closed_at", "close_reason"])
     _unschedule_reminders([deadline])
+    case_list_columns_refresh(case_ids=[deadline.case_id])
     return deadline
 
 
@@ -181,11 +187,14 @@ def deadline_close(*, actor, deadline: Deadline, state: str, reason: str = "") -
 def deadline_cancel_for_source(*, source, kind: str, actor=None, reason: str) -> int:
     """The source no longer sets this deadline (e.g. the offender became known, a date was removed)."""
     source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
-    rows = Deadline.objects.select_for_update().filter(
+    rows = Deadline.objects.filter(
         source_type=source_type, source_id=str(source.pk), kind=kind, state=Deadline.State.OPEN
     )
+    case_ids = lock_cases(rows.values_list("case_id", flat=True))
+    if not case_ids:
+        return 0
     count = 0
-    for deadline in rows:
+    for deadline in rows.select_for_update():
         deadline.state = Deadline.State.NOT_APPLICABLE
         deadline.closed_by = actor
         deadline.closed_at = timezone.now()
@@ -194,6 +203,7 @@ def deadline_cancel_for_source(*, source, kind: str, actor=None, reason: str) ->
         deadline.save(update_fields=["state", "closed_by", "closed_at", "close_reason"])
         _unschedule_reminders([deadline])
         count += 1
+    case_list_columns_refresh(case_ids=case_ids)
     return count
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases import tracker
 from cases.contact_rules import contact_errors
+from cases.list_columns import case_list_columns_refresh
 from cases.models import Case, Contact, Deadline, Intake, Notification
 from cases.notifications import notify
 from cases.registry import danger_listeners
@@ -54,8 +55,12 @@ def contact_record(
     """
     if (case is None) == (intake is None):
         raise ValueError("a contact belongs to a case or to an intake")
-    if intake is not None and intake.case_id:
-        case, intake = Case.objects.get(pk=intake.case_id), None  # the intake joined a case: log it there
+    if intake is not None:
+        # Locked and read afresh: an attach running now either waits for this contact or is seen here,
+        # so the contact lands where the intake is (and the case's last contact is kept right).
+        intake = Intake.objects.select_for_update().get(pk=intake.pk)
+        if intake.case_id:
+            case, intake = Case.objects.get(pk=intake.case_id), None  # the intake joined a case: log it there
     if case is not None:
         case = (
             Case.objects.select_for_update(of=("self",))
@@ -124,6 +129,7 @@ def contact_record(
         ):
             # An answer entered late, older than a 有立即危險 given since, does not clear the flag.
             _unflag_danger(case=case, actor=actor, note="後續聯繫時被害人表示無立即危險")
+        case_list_columns_refresh(case_ids=[case.pk])
     elif immediate_danger == Contact.Danger.YES:
         when = format_roc(timezone.localtime(intake.received_at).date())
         notify(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import tracker
+from cases.list_columns import case_list_columns_refresh
 from cases.models import Case, CaseNumberCounter, Dispatch, Intake, Notification, Victim
 from cases.notifications import notify
 from cases.roles import Role, has_role
@@ -150,6 +151,7 @@ def case_open_from_intake(*, actor, intake: Intake) -> Case:
     if intake_in_danger(intake):
         case_flag_danger_from_intake(actor=actor, case=case, intake=intake)
     appointments_move_to_case(actor=actor, intake=intake, case=case)
+    case_list_columns_refresh(case_ids=[case.pk])  # the intake's contacts are the case's now
     return case
 
 
@@ -179,6 +181,7 @@ def intake_attach(*, actor, intake: Intake, case: Case) -> Case:
     if intake_in_danger(intake):
         case_flag_danger_from_intake(actor=actor, case=case, intake=intake)
     appointments_move_to_case(actor=actor, intake=intake, case=case)
+    case_list_columns_refresh(case_ids=[case.pk])  # the intake's contacts are the case's now
     return case
 
 
@@ -224,6 +227,7 @@ def dispatch_case(*, actor, case: Case, worker, reason: str) -> Dispatch:
         case.status = Case.Status.ASSIGNED
     model_save(actor=actor, instance=case, update_fields=["assigned_worker", "status", "updated_at"])
     tracker.deadlines_hand_over(case=case, previous_worker=previous_worker, worker=worker, actor=actor)
+    case_list_columns_refresh(case_ids=[case.pk])
     notify(
         recipients=[worker],
         kind=Notification.Kind.DISPATCH,
