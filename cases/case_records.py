@@ -11,6 +11,7 @@ page (no probe ran) they simply query.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.db import connections
@@ -22,8 +23,13 @@ _PROBED = "_case_records_present"
 
 
 def register_case_records(source: Callable) -> None:
-    """source(case) -> {key: queryset of the case's rows of one kind}; keys are "<app_label>.<name>"."""
+    """source(case) -> {key: queryset of the case's rows of one kind}; keys are "<app_label>.<name>".
+
+    The querysets may depend on the case's primary key only: the probe's SQL is compiled once per process
+    for a stand-in case and reused with each case's key (compiling thirty querysets cost more than
+    running the probe)."""
     _sources.append(source)
+    _compiled.clear()
 
 
 def _hub_records(case) -> dict[str, QuerySet]:
@@ -36,21 +42,39 @@ def _hub_records(case) -> dict[str, QuerySet]:
     }
 
 
+_STAND_IN = uuid.UUID(int=0)
+_compiled: dict[str, tuple[list[str], str, list]] = {}
+
+
+def _probe_sql(db: str) -> tuple[list[str], str, list]:
+    """(keys, SQL, params) of the probe for the stand-in case, compiled once per process and database."""
+    if db not in _compiled:
+        from cases.models import Case
+
+        stand_in = Case(pk=_STAND_IN)
+        querysets = _hub_records(stand_in)
+        for source in _sources:
+            querysets.update(source(stand_in))
+        parts, params = [], []
+        for qs in querysets.values():
+            sql, p = qs.using(db).order_by().values("pk")[:1].query.sql_with_params()
+            parts.append(f"EXISTS({sql})")
+            params += list(p)
+        _compiled[db] = (list(querysets), "SELECT " + ", ".join(parts), params)
+    return _compiled[db]
+
+
 def probe_case_records(case) -> dict[str, bool]:
     """Ask every registered kind of record whether the case has a row of it, in one query; the answer is
     kept on the case for this request (the case object lives as long as the request)."""
-    querysets = _hub_records(case)
-    for source in _sources:
-        querysets.update(source(case))
-    parts, params = [], []
-    for qs in querysets.values():
-        sql, p = qs.order_by().values("pk")[:1].query.sql_with_params()
-        parts.append(f"EXISTS({sql})")
-        params += list(p)
-    with connections[case._state.db or "default"].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+    db = case._state.db or "default"
+    keys, sql, params = _probe_sql(db)
+    stand_ins = (_STAND_IN, _STAND_IN.hex, str(_STAND_IN))
+    params = [case.pk if p in stand_ins else p for p in params]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    present = dict(zip(querysets, (bool(x) for x in row), strict=True))
+    present = dict(zip(keys, (bool(x) for x in row), strict=True))
     case.__dict__[_PROBED] = present
     return present
 
