@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/recovery-codes/", passkey_views.recovery_codes_shown, name="recovery_codes_new_shown"),
     path("account/security/", views.security, name="security"),
     path("account/recovery-codes/", views.recovery_codes_new, name="recovery_codes"),
+    path("account/authenticator/", views.totp_add, name="totp_add"),
     path("account/passkeys/add/", passkey_views.passkey_add, name="passkey_add"),
     path("account/passkeys/<slug:pk>/remove/", passkey_views.passkey_remove, name="passkey_remove"),
     path("account/password/", views.password_change, name="password_change"),

@@ -33,6 +33,7 @@ from cases.roles import Role
 
 PENDING_KEY = "signin_pending"
 ENROL_DEVICE_KEY = "signin_enrol_device"
+SECURITY_TOTP_KEY = "security_totp_device"
 LOCKED_MESSAGE = "登入失敗次數過多，已暫時停止由此帳號或此連線登入。請稍後再試，或請督導協助解除鎖定。"
 
 
@@ -208,6 +209,33 @@ def security(request):
         "two_factor_required": settings.TWO_FACTOR_REQUIRED,
     }
     return render(request, "accounts/security.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_add(request):
+    """The authenticator app next to a passkey (or for someone who first signed in with two-factor off):
+    the same QR code and confirmation as at enrolment, then a new set of recovery codes."""
+    user = request.user
+    if services.has_totp(user):
+        return redirect("accounts:security")
+    device_id = request.session.get(SECURITY_TOTP_KEY)
+    device = (
+        TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    )
+    if device is None:
+        device = services.totp_device_pending(user=user)
+        request.session[SECURITY_TOTP_KEY] = device.pk
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.totp_confirm(user=user, device=device, token=form.cleaned_data["token"])
+        if codes is not None:
+            request.session.pop(SECURITY_TOTP_KEY, None)
+            context = {"codes": codes, "continue_to": reverse("accounts:security")}
+            return render(request, "registration/recovery_codes.html", context)
+        form.add_error("token", "驗證碼不正確，請確認手機時間正確後再試一次。")
+    context = {"form": form, "qr": _qr_data_uri(device), "secret": services.totp_secret(device)}
+    return render(request, "accounts/totp_add.html", context)
 
 
 @login_required

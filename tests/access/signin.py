@@ -38,6 +38,9 @@ MATRIX: list[tuple] = [
     # url name                  method  anon    hotline worker  worker2 police  police2 superv  admin   nobody
     ("accounts:security",       "GET",  LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
     ("accounts:recovery_codes", "POST", LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
+    # The authenticator app next to a passkey (none of these users has one yet).
+    ("accounts:totp_add",       "GET",  LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
+    ("accounts:totp_add",       "POST", LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
     # A passkey: an empty POST answers the options (JSON); removing is for its owner only (worker).
     ("accounts:passkey_add",    "POST", LOGIN, 200,   200,    200,    200,    200,    200,    200,    200),
     ("accounts:passkey_remove", "GET",  LOGIN, 404,   200,    404,    404,    404,    404,    404,    404),

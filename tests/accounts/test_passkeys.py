@@ -19,7 +19,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts import services
 from cases.models import AuditEvent
 from tests.accounts.authenticator import SoftAuthenticator, register_passkey
-from tests.accounts.helpers import code_for
+from tests.accounts.helpers import code_for, code_from_secret
 
 pytestmark = pytest.mark.django_db
 
@@ -256,6 +256,9 @@ class TestSecurityPage:
         page = client.get(reverse("accounts:security")).content.decode()
         assert "辦公室電腦" in page and "別人的金鑰" not in page
         assert str(services.RECOVERY_CODE_COUNT) in page
+        assert re.search(r"<title>帳號安全 · [^<]*</title>", page)
+        button = page.index(f'data-passkey-url="{reverse("accounts:passkey_add")}"')
+        assert button < page.index('src="/static/js/passkeys.js"')  # the script finds the button
 
     def test_adding_a_passkey(self, client, worker):
         client.force_login(worker)
@@ -316,6 +319,28 @@ class TestSecurityPage:
         response = client.post(url, {"password": "pw-worker"})
         assert response.url == reverse("login") and not _signed_in(client)
         assert services.passkeys_of(worker).count() == 1
+
+    def test_a_passkey_only_account_adds_the_authenticator_app(self, client, passkey_worker):
+        worker = passkey_worker[0]
+        client.force_login(worker)
+        assert reverse("accounts:totp_add") in client.get(reverse("accounts:security")).content.decode()
+        page = client.get(reverse("accounts:totp_add")).content.decode()
+        secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', page).group(1)
+        response = client.post(reverse("accounts:totp_add"), {"token": code_from_secret(secret)})
+        codes = re.findall(r'<li class="col">([a-z2-7]{8})</li>', response.content.decode())
+        assert len(codes) == services.RECOVERY_CODE_COUNT
+        assert services.has_totp(worker) and services.passkeys_of(worker).count() == 1
+        assert AuditEvent.objects.filter(action="two_factor_enrolled", target_user=worker).exists()
+        assert client.get(reverse("accounts:totp_add")).url == reverse("accounts:security")
+
+    def test_a_wrong_code_does_not_add_the_authenticator_app(self, client, passkey_worker):
+        worker = passkey_worker[0]
+        client.force_login(worker)
+        page = client.get(reverse("accounts:totp_add")).content.decode()
+        secret = re.search(r'id="totp-secret"[^>]*>([A-Z2-7]+)<', page).group(1)
+        wrong = f"{(int(code_from_secret(secret)) + 1) % 1_000_000:06d}"
+        response = client.post(reverse("accounts:totp_add"), {"token": wrong})
+        assert "驗證碼不正確" in response.content.decode() and not services.has_totp(worker)
 
     def test_a_supervisor_reset_forgets_the_passkeys(self, passkey_worker, supervisor):
         worker = passkey_worker[0]

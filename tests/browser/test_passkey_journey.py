@@ -1,6 +1,6 @@
 """Passkey journey in a real browser: Chromium's virtual authenticator (DevTools WebAuthn domain) stands in
 for a phone's or laptop's screen lock. The first sign-in makes a passkey and hands out recovery codes; the
-next sign-in is the password and the passkey; the security page lists it."""
+next sign-in is the password and the passkey; a second device's passkey is added on the security page."""
 
 from __future__ import annotations
 
@@ -71,10 +71,20 @@ def test_first_sign_in_makes_a_passkey_and_the_next_signs_in_with_it(
     expect(page.get_by_role("button", name="登出")).to_be_visible()
     assert page.problems == []
 
-    page.goto("/account/security/")
-    expect(page.locator("#passkeys")).to_contain_text("辦公室電腦")
-    screenshot(page, screenshot_dir, "security-passkeys")
     held = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
     assert len(held) == 1
     credential = WebAuthnCredential.objects.get(user=worker)
     assert credential.last_used_at is not None and credential.sign_count == held[0]["signCount"]
+
+    # A second device (a new laptop): its passkey is added on the security page.
+    cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator})
+    cdp, laptop = _virtual_authenticator(page)
+    page.goto("/account/security/")
+    expect(page.locator("#passkeys")).to_contain_text("辦公室電腦")
+    page.get_by_label("新通行金鑰的名稱").fill("家裡筆電")
+    page.get_by_role("button", name="新增通行金鑰").click()
+    expect(page.locator("#passkeys")).to_contain_text("家裡筆電")
+    expect(page.get_by_text("已新增通行金鑰「家裡筆電」。")).to_be_visible()
+    assert_styled(page)
+    screenshot(page, screenshot_dir, "security-passkeys")
+    assert len(cdp.send("WebAuthn.getCredentials", {"authenticatorId": laptop})["credentials"]) == 1
