@@ -12,6 +12,8 @@ from cases.history import AuditedHistoricalRecords
 from cases.models.core import Case
 from cases.privacy import EncryptedTextField
 
+_OPEN = models.Q(state="open")
+
 
 class Deadline(models.Model):
     """One tracker for every deadline the guideline sets (docs/architecture.md), each tied to its source."""
@@ -82,6 +84,16 @@ class Deadline(models.Model):
             models.Index(fields=["state", "due_at"], name="deadline_state_due"),
             models.Index(fields=["owner", "state", "due_at"], name="deadline_owner_state_due"),
             models.Index(fields=["case", "state", "due_at"], name="deadline_case_state_due"),
+            # The dashboards read open deadlines only, so these cover them alone, with the id, so that a
+            # capped count and the lookup of the deadlines others own on a worker's cases are index-only
+            # scans instead of a heap fetch per row (a million cases: 785,000 open of 3,000,000).
+            models.Index(
+                fields=["owner", "due_at"], include=["id"], name="deadline_open_owner_due", condition=_OPEN
+            ),
+            models.Index(fields=["due_at"], include=["id"], name="deadline_open_due", condition=_OPEN),
+            models.Index(
+                fields=["case"], include=["owner", "id"], name="deadline_open_case", condition=_OPEN
+            ),
         ]
 
     def __str__(self) -> str:

@@ -106,12 +106,38 @@ class TestDeadlineDashboard:
         _deadline(mine, (monday - today).days + 9, title="下週的期限", source_key=2)
         client.force_login(worker)
         days = client.get(self.url, {"view": "week"}).context["days"]
-        assert [d for d, _ in days][0] == monday
-        assert [x.title for x in days[2][1]] == ["週三的期限"]
+        assert [d.day for d in days] == [monday + dt.timedelta(days=i) for i in range(7)]
+        assert [x.title for x in days[2].rows] == ["週三的期限"]
+        assert [d.is_today for d in days].index(True) == today.weekday()
         next_week = client.get(
             self.url, {"view": "week", "week_of": format_roc(monday + dt.timedelta(days=7))}
         )
-        assert [x.title for x in next_week.context["days"][2][1]] == ["下週的期限"]
+        assert [x.title for x in next_week.context["days"][2].rows] == ["下週的期限"]
+
+    def test_a_full_day_of_the_agenda_shows_its_earliest_and_links_to_the_rest(
+        self, client, worker, mine, monkeypatch
+    ):
+        monkeypatch.setattr("cases.page_rows.WEEK_DAY_ROWS", 3)
+        today = timezone.localdate()
+        monday = today - dt.timedelta(days=today.weekday())
+        for i in range(5):
+            deadline = _deadline(mine, (monday - today).days + 1, title=f"第{i}項", source_key=i)
+            deadline.due_at -= dt.timedelta(minutes=10 * (5 - i))  # 第0項 earliest
+            deadline.all_day = False
+            deadline.save(update_fields=["due_at", "all_day"])
+        _deadline(mine, (monday - today).days + 3, title="週四的期限", source_key=9)
+        client.force_login(worker)
+        response = client.get(self.url, {"view": "week", "kind": Deadline.Kind.COMPLAINT})
+        tuesday, thursday = response.context["days"][1], response.context["days"][3]
+        assert [x.title for x in tuesday.rows] == ["第0項", "第1項", "第2項"]
+        assert tuesday.total == 5
+        assert [x.title for x in thursday.rows] == ["週四的期限"] and thursday.total == 0
+        page = response.content.decode()
+        assert "本日共 5 筆，以上為最早到期的 3 筆；看本日全部" in page
+        day = format_roc(monday + dt.timedelta(days=1))
+        assert tuesday.more_url == f"?kind=complaint&due_from={day}&due_to={day}"
+        listed = client.get(self.url + tuesday.more_url)
+        assert [d.title for d in listed.context["page"].object_list] == [f"第{i}項" for i in range(5)]
 
     def test_closed_deadlines_leave_the_dashboard(self, client, worker, mine):
         deadline = _deadline(mine, 3)
