@@ -55,3 +55,28 @@ def deadline_table_rows(rows, show_case=False, can_close=False):
     if not rows:
         return mark_safe('<tr><td colspan="7" class="text-muted">沒有期限。</td></tr>')
     return format_html_join("\n", _ROW, (_cells(d, show_case, can_close) for d in rows))
+
+
+@register.simple_tag
+def select_field(bound):
+    """A filter's <select> (a ChoiceField or ModelChoiceField) joined in Python: Django's widget renders
+    each <option> through a template, which cost half the dashboard's rendering for the owner and kind
+    filters (50-odd options)."""
+    value = bound.value()
+    chosen = "" if value is None else str(value)
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (str(key), mark_safe(" selected") if str(key) == chosen else "", label)
+            for key, label in bound.field.choices
+        ),
+    )
+    return format_html(
+        '<select name="{}" class="{}" id="{}"{}>{}</select>',
+        bound.html_name,
+        bound.field.widget.attrs.get("class", ""),
+        bound.auto_id,
+        mark_safe(' aria-invalid="true"') if bound.errors else "",
+        options,
+    )
