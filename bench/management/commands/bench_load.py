@@ -164,7 +164,7 @@ class Command(BaseCommand):
             GUNICORN_THREADS=env.get("GUNICORN_THREADS", "8"),
             GUNICORN_MAX_REQUESTS="0",
             LOG_LEVEL="WARNING",
-            STATIC_ROOT=str(work / "static"),
+            STATIC_ROOT=env.get("STATIC_ROOT") or str(work / "static"),
             SMS_BACKEND="file",
             SMS_FILE_PATH=str(work / "sms.jsonl"),
             # Quiet hours would hold every SMS of an evening run: the worker must have work to do.
