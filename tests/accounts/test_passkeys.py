@@ -348,3 +348,31 @@ class TestSecurityPage:
         assert not WebAuthnCredential.objects.filter(user=worker).exists()
         assert not StaticToken.objects.filter(device__user=worker).exists()
         assert not services.has_two_factor(worker)
+
+
+class TestSettings:
+    """Production takes the RP ID and origin from ALLOWED_HOSTS unless told otherwise, and refuses none."""
+
+    def _settings(self, **env) -> str:
+        from tests.test_settings import _manage, _real_secrets
+
+        code = "from django.conf import settings as s; "
+        code += "print(s.OTP_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_ALLOWED_ORIGINS)"
+        result = _manage("shell", "-c", code, **{**_real_secrets(), **env})
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()[-1]
+
+    def test_the_first_allowed_host_over_https_by_default(self):
+        assert self._settings() == "ncii.example.org ['https://ncii.example.org']"
+
+    def test_set_explicitly(self):
+        printed = self._settings(
+            WEBAUTHN_RP_ID="example.org", WEBAUTHN_ORIGINS="https://a.example.org,https://b.example.org"
+        )
+        assert printed == "example.org ['https://a.example.org', 'https://b.example.org']"
+
+    def test_check_fails_without_any_host_name(self):
+        from tests.test_settings import _manage, _real_secrets
+
+        result = _manage("check", **{**_real_secrets(), "ALLOWED_HOSTS": ""})
+        assert result.returncode != 0 and "Relying party ID not configured" in result.stderr
