@@ -23,6 +23,10 @@ from tests.accounts.helpers import code_for, code_from_secret
 
 pytestmark = pytest.mark.django_db
 
+# The security page: session, user, groups with permissions, TOTP, passkeys (one query however many),
+# recovery codes left, the navigation's unread notifications.
+QUERIES_SECURITY_PAGE = 7
+
 
 @pytest.fixture
 def two_factor(settings):
@@ -259,6 +263,19 @@ class TestSecurityPage:
         assert re.search(r"<title>帳號安全 · [^<]*</title>", page)
         button = page.index(f'data-passkey-url="{reverse("accounts:passkey_add")}"')
         assert button < page.index('src="/static/js/passkeys.js"')  # the script finds the button
+
+    def test_the_page_costs_the_same_queries_with_three_passkeys_as_with_one(
+        self, client, worker, django_assert_num_queries
+    ):
+        register_passkey(worker, name="一")
+        client.force_login(worker)
+        client.get(reverse("accounts:security"))  # warm: content types, the idle cookie
+        with django_assert_num_queries(QUERIES_SECURITY_PAGE):
+            assert client.get(reverse("accounts:security")).status_code == 200
+        register_passkey(worker, name="二")
+        register_passkey(worker, name="三")
+        with django_assert_num_queries(QUERIES_SECURITY_PAGE):
+            assert "三" in client.get(reverse("accounts:security")).content.decode()
 
     def test_adding_a_passkey(self, client, worker):
         client.force_login(worker)
