@@ -86,6 +86,7 @@ def passkey_enrol(request):
     device = services.passkey_register(request=request, user=user, data=credential, name=name)
     if device is None:
         return JsonResponse({"detail": NOT_SAVED}, status=400)
+    services.totp_pending_discard(user=user)
     codes = services.recovery_codes_issue(user=user)
     target = _finish_sign_in(request, user, device)
     request.session[NEW_CODES_KEY] = {"codes": codes, "next": target}

@@ -217,6 +217,11 @@ def totp_device_pending(*, user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
+def totp_pending_discard(*, user) -> None:
+    """The authenticator the enrolment page offered, when a passkey was chosen instead."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+
+
 def totp_secret(device: TOTPDevice) -> str:
     """The secret as an authenticator app asks for it when typed in (base32, no padding)."""
     return b32encode(device.bin_key).decode().rstrip("=")
