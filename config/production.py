@@ -9,6 +9,7 @@ also found in a `.env` that says DEBUG=true (one written before the markers exis
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ DEV_TEXT_PREFIX = "dev-"
 DEV_FERNET_PREFIX = "DEVKEY"
 KEY_NAMES = ("SECRET_KEY", "BLIND_INDEX_KEY", "FIELD_ENCRYPTION_KEYS")
 # Caches a second web process cannot see.
-PER_PROCESS_CACHES = ("locmem", "dummy")
+PER_PROCESS_CACHES = ("locmemcache", "dummycache")
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -82,7 +83,9 @@ def main() -> int:
             from django.core.management import call_command
 
             django.setup()
-            call_command("check", "--deploy", "--fail-level", "ERROR", verbosity=0)
+            # Errors raise; warnings are for a person running `check --deploy`, not for the JSON log.
+            quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+            call_command("check", "--deploy", "--fail-level", "ERROR", **quiet)
         except Exception as exc:  # noqa: BLE001 (ImproperlyConfigured, SystemCheckError: reported alike)
             problems.append(str(exc).strip())
     if problems:
