@@ -108,7 +108,7 @@ class Tally:
     ok: int = 0
     clean_errors: int = 0
     unclean: list[str] = field(default_factory=list)  # a status or exception that is not a clean page
-    told_in_progress: int = 0  # redirected with 「正在處理中」 instead of being saved
+    in_progress: list[str] = field(default_factory=list)  # resent, told 「正在處理中」, no intake page
     gave_up: list[str] = field(default_factory=list)
     first_error: float | None = None
     last_error: float | None = None
@@ -172,10 +172,11 @@ def hotline_member(
                     signed_in = False  # the session row went with a failed request: sign in again
                     raise _Retry
                 if response.status_code == 302:
+                    # 「正在處理中…請稍後重新整理頁面確認結果」: the person stops resending and checks later;
+                    # the drill checks the database at the end (a blind new post could save it twice).
                     with tally.lock:
-                        tally.told_in_progress += 1
-                    tokens = None
-                    raise _Retry
+                        tally.in_progress.append(marker)
+                    break
                 tally.error(clean_error_page(response), f"POST HTTP {response.status_code}")
                 raise _Retry
             except _Retry:
