@@ -3,7 +3,10 @@
 - `next_deadline_due_at`, `next_deadline_kind`: the case's earliest open deadline (by due moment, then
   kind, then id);
 - `last_contact_at`: its latest contact, logged on the case or on an intake that joined it;
-- `last_dispatched_at`: its latest dispatch.
+- `last_dispatched_at`: its latest dispatch;
+- `delegated_deadlines`: how many of its open deadlines its assigned worker does not own, 0 without a
+  worker (the worker's deadline dashboard lists them too, found through the few cases where this is
+  not 0).
 
 Computed per row in the list query, sorting by one of them read every case in scope (a worker's
 28,000 at a million cases); kept on the row with an index, a page of 50 is read from the index. Every
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Case, Contact, Deadline, Dispatch
@@ -32,11 +35,22 @@ def fresh_list_columns(outer: str = "pk") -> dict:
         "-contacted_at"
     )
     dispatches = Dispatch.objects.filter(case=OuterRef(outer)).order_by("-dispatched_at")
+    delegated = (
+        Deadline.objects.filter(
+            case=OuterRef(outer), state=Deadline.State.OPEN, case__assigned_worker__isnull=False
+        )
+        .exclude(owner=OuterRef("assigned_worker"))
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return {
         "next_deadline_due_at": Subquery(open_deadlines.values("due_at")[:1]),
         "next_deadline_kind": Coalesce(Subquery(open_deadlines.values("kind")[:1]), Value("")),
         "last_contact_at": Subquery(contacts.values("contacted_at")[:1]),
         "last_dispatched_at": Subquery(dispatches.values("dispatched_at")[:1]),
+        "delegated_deadlines": Coalesce(Subquery(delegated), Value(0)),
     }
 
 
@@ -76,21 +90,30 @@ WITH next_due AS (
     ) t GROUP BY case_id
 ), dispatches AS (
     SELECT case_id, max(dispatched_at) AS at FROM cases_dispatch GROUP BY case_id
+), delegated AS (
+    SELECT d.case_id, count(*) AS n FROM cases_deadline d JOIN cases_case c ON c.id = d.case_id
+    WHERE d.state = 'open' AND c.assigned_worker_id IS NOT NULL
+        AND d.owner_id IS DISTINCT FROM c.assigned_worker_id
+    GROUP BY d.case_id
 ), kept AS (
-    SELECT c.id, n.due_at, coalesce(n.kind, '') AS kind, k.at AS contact_at, d.at AS dispatched_at
+    SELECT c.id, n.due_at, coalesce(n.kind, '') AS kind, k.at AS contact_at, d.at AS dispatched_at,
+        coalesce(g.n, 0) AS delegated
     FROM cases_case c
     LEFT JOIN next_due n ON n.case_id = c.id
     LEFT JOIN contacts k ON k.case_id = c.id
     LEFT JOIN dispatches d ON d.case_id = c.id
+    LEFT JOIN delegated g ON g.case_id = c.id
 )
 UPDATE cases_case c
 SET next_deadline_due_at = kept.due_at, next_deadline_kind = kept.kind,
-    last_contact_at = kept.contact_at, last_dispatched_at = kept.dispatched_at
+    last_contact_at = kept.contact_at, last_dispatched_at = kept.dispatched_at,
+    delegated_deadlines = kept.delegated
 FROM kept
 WHERE kept.id = c.id AND (
     c.next_deadline_due_at IS DISTINCT FROM kept.due_at OR c.next_deadline_kind IS DISTINCT FROM kept.kind
     OR c.last_contact_at IS DISTINCT FROM kept.contact_at
     OR c.last_dispatched_at IS DISTINCT FROM kept.dispatched_at
+    OR c.delegated_deadlines IS DISTINCT FROM kept.delegated
 )
 """
 

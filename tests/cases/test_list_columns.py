@@ -25,19 +25,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def computed(case: Case) -> tuple:
-    """The four values from the rows themselves, in Python."""
+    """The kept values from the rows themselves, in Python."""
     open_rows = [(d.due_at, d.kind) for d in Deadline.objects.filter(case=case, state=Deadline.State.OPEN)]
     due, kind = min(open_rows) if open_rows else (None, "")
     contacts = [c.contacted_at for c in Contact.objects.filter(case=case)]
     contacts += [c.contacted_at for c in Contact.objects.filter(intake__case=case)]
     dispatches = [d.dispatched_at for d in Dispatch.objects.filter(case=case)]
-    return due, kind, max(contacts, default=None), max(dispatches, default=None)
+    worker_id = Case.objects.get(pk=case.pk).assigned_worker_id
+    delegated = sum(
+        1
+        for d in Deadline.objects.filter(case=case, state=Deadline.State.OPEN)
+        if worker_id is not None and d.owner_id != worker_id
+    )
+    return due, kind, max(contacts, default=None), max(dispatches, default=None), delegated
 
 
 def kept(case: Case) -> tuple:
     return tuple(
         Case.objects.filter(pk=case.pk).values_list(
-            "next_deadline_due_at", "next_deadline_kind", "last_contact_at", "last_dispatched_at"
+            "next_deadline_due_at",
+            "next_deadline_kind",
+            "last_contact_at",
+            "last_dispatched_at",
+            "delegated_deadlines",
         )[0]
     )
 
@@ -82,6 +92,21 @@ def test_every_hub_write_path_keeps_the_list_columns(hotline, worker, worker2, s
     assert kept(case)[3] is not None
     assert_all_kept()
     services.dispatch_case(actor=supervisor, case=case, worker=worker2, reason="改派")
+    assert_all_kept()
+
+    # A deadline the earlier worker owns on the case (an escort's) is delegated until it closes.
+    escort = tracker.deadline_open(
+        case=case,
+        kind=Deadline.Kind.SERVICE_RECORD,
+        source=case.dispatches.order_by("dispatched_at").first(),
+        title="出勤服務工作紀錄表",
+        due=in_days(3),
+        owner=worker,
+    )
+    assert kept(case)[4] == 1
+    assert_all_kept()
+    tracker.deadline_close(actor=worker, deadline=escort, state=Deadline.State.DONE)
+    assert kept(case)[4] == 0
     assert_all_kept()
 
     # A contact logged on an intake that has joined the case (a stale copy of it) goes to the case.
@@ -194,7 +219,11 @@ def test_refresh_all_repairs_every_case(hotline, worker):
     case = make_case(actor=hotline, worker=worker)
     record_contact(actor=worker, case=case, next_contact_on=in_days(2))
     Case.objects.update(
-        next_deadline_due_at=None, next_deadline_kind="", last_contact_at=None, last_dispatched_at=None
+        next_deadline_due_at=None,
+        next_deadline_kind="",
+        last_contact_at=None,
+        last_dispatched_at=None,
+        delegated_deadlines=7,
     )
     assert case_list_columns_refresh_all() == 1
     assert_all_kept()
