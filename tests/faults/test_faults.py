@@ -28,19 +28,23 @@ def schema_source(django_db_setup, django_db_blocker):
 
 def test_postgresql_restarted_under_load(schema_source):
     result = pg_restart.run(log=print, dump_from=schema_source, clients=3, warmup=2, after=5)
+    print(result.line())
     assert result.ok, result.line()
 
 
 def test_redis_stopped_during_intakes_loses_no_sms(schema_source):
     result = redis_stop.run(log=print, dump_from=schema_source, clients=2, down=4, after=3)
+    print(result.line())
     assert result.ok, result.line()
 
 
 def test_worker_killed_mid_send_loses_and_repeats_nothing(schema_source):
     result = worker_kill.run(log=print, dump_from=schema_source, messages=60, kill_after=15)
+    print(result.line())
     assert result.ok, result.line()
 
 
 def test_two_beats_send_no_reminder_or_sms_twice(schema_source):
     result = double_beat.run(log=print, dump_from=schema_source, cases=6, intakes=3, runs=4)
+    print(result.line())
     assert result.ok, result.line()
