@@ -7,8 +7,9 @@ name; with other keys it stops with the encrypted field's own error and shows no
 `rotate_keys --dry-run` (the run book's key check) refuses without showing any either.
 
 On PostgreSQL the restored copy is also granted to an application role with deploy/postgresql/grants.sql,
-which reads the case, while the audit tables stay append-only for it and it cannot switch their triggers
-off, truncate them, or skip them with session_replication_role.
+which reads the case and dispatches it again (history rows the triggers chain; audit_verify agrees), while
+the audit tables stay append-only for it and it cannot switch their triggers off, truncate them, or skip
+them with session_replication_role.
 """
 
 from __future__ import annotations
@@ -35,6 +36,23 @@ from tests.factories import make_case
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "鍾離晴川"
 FERNET_PREFIX = "gAAAAA"  # every Fernet token starts so (version byte 0x80 and the timestamp)
+
+# A write as the app does it: the dispatch, the case's new state and their history rows, which the audit
+# triggers chain (an INSERT that also updates the chain's head row).
+DISPATCH_AGAIN = """
+import sys
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from cases import services
+from cases.models import Case
+users = get_user_model().objects
+case = Case.objects.get(pk=sys.argv[1])
+services.dispatch_case(
+    actor=users.get(pk=sys.argv[2]), case=case, worker=users.get(pk=sys.argv[3]), reason="還原後改派"
+)
+print("dispatches:", case.dispatches.count())
+"""
 
 READ_VICTIM = """
 import sys
@@ -141,8 +159,9 @@ def _restored(tmp_path: Path):
         pytest.fail(f"no backup recipe for {connection.vendor}: add one to docs/runbook.md and here")
 
 
-def _app_role_checks(database: str, case: Case) -> None:
-    """deploy/postgresql/grants.sql on the restored copy; the app role reads, and cannot unseal the trail."""
+def _app_role_checks(database: str, case: Case, actor, worker) -> None:
+    """deploy/postgresql/grants.sql on the restored copy: the app role reads and writes as the app does,
+    and cannot unseal the trail."""
     conf = connection.settings_dict
     args, env = _pg_args(conf)
     role, password = f"{database}_app", secrets.token_urlsafe(18)
@@ -164,6 +183,13 @@ def _app_role_checks(database: str, case: Case) -> None:
         read = _run(["-c", READ_VICTIM, str(case.pk)], _env(app_url, **keys))
         assert read.returncode == 0, read.stderr
         assert f"victim: {NAME}" in read.stdout
+        write = _run(
+            ["-c", DISPATCH_AGAIN, str(case.pk), str(actor.pk), str(worker.pk)], _env(app_url, **keys)
+        )
+        assert write.returncode == 0, write.stderr
+        assert "dispatches: 2" in write.stdout
+        verify = _run(["manage.py", "audit_verify"], _env(app_url, **keys))
+        assert verify.returncode == 0, verify.stdout + verify.stderr
 
         history = Case.history.model._meta.db_table
         app_env = {**env, "PGPASSWORD": password}
@@ -184,9 +210,16 @@ def _app_role_checks(database: str, case: Case) -> None:
         subprocess.run([*admin, "-c", drop], env=env, capture_output=True)
 
 
+@pytest.fixture
+def role_groups(transactional_db):
+    """Before the role users: a transactional test may start after another one's flush emptied them."""
+    sync_role_groups()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restores_into_a_new_database_and_reads_only_with_the_same_keys(hotline, worker, tmp_path):
-    sync_role_groups()  # a transactional test may start after another one's flush
+def test_a_backup_restores_into_a_new_database_and_reads_only_with_the_same_keys(
+    role_groups, hotline, worker, worker2, tmp_path
+):
     case = make_case(actor=hotline, worker=worker, victim_name=NAME, victim_phone="0933-271-846")
     same = {"keys": settings.FIELD_ENCRYPTION_KEYS, "blind_index_key": settings.BLIND_INDEX_KEY}
     wrong = {"keys": [Fernet.generate_key().decode()], "blind_index_key": secrets.token_urlsafe(48)}
@@ -219,4 +252,4 @@ def test_a_backup_restores_into_a_new_database_and_reads_only_with_the_same_keys
         assert check.returncode == 0, check.stdout + check.stderr
 
         if database is not None:
-            _app_role_checks(database, case)
+            _app_role_checks(database, case, hotline, worker2)
