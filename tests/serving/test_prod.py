@@ -122,23 +122,37 @@ class TestScriptsProd:
         assert result.returncode == 0, result.stderr
 
 
-def test_development_sqlite_uses_wal_and_immediate_transactions(tmp_path):
-    """config/settings.py itself (not only the test settings): a worker's writes never lock an intake out."""
-    code = "from django.conf import settings as s; print(json.dumps(s.DATABASES['default']['OPTIONS']))"
-    env = {
+def _production_setting(expression: str, **env: str):
+    """A value of config/settings.py itself (not the test settings), read in a fresh process."""
+    full = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "false",
         **_random_keys(),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **env,
     }
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({expression}))"
+    )
     result = subprocess.run(
-        [sys.executable, "-c", "import django, json; django.setup(); " + code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", code], cwd=ROOT, env=full, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    options = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_development_sqlite_uses_wal_and_immediate_transactions(tmp_path):
+    """A worker's writes never lock an intake out (tests/serving/test_concurrent_writes.py)."""
+    options = _production_setting(
+        "s.DATABASES['default']['OPTIONS']", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    )
     assert options["init_command"] == "PRAGMA journal_mode=WAL" and options["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"), [(None, None), ("false", None), ("true", ["HTTP_X_FORWARDED_PROTO", "https"])]
+)
+def test_x_forwarded_proto_is_believed_only_when_a_proxy_overwrites_it(setting, expected):
+    env = {"PROXY_SETS_X_FORWARDED_PROTO": setting} if setting else {}
+    assert _production_setting("getattr(s, 'SECURE_PROXY_SSL_HEADER', None)", **env) == expected
