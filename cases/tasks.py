@@ -21,6 +21,13 @@ def sms_send(message_id: str) -> str:
     return outbox.sms_deliver(message_id=message_id)
 
 
+# What the outbox publishes: one task per burst, not one per message (outbox.request_drain). Like
+# sms_send: no autoretry, acks_late; a redelivered copy claims nothing that was already taken.
+@shared_task(acks_late=True, ignore_result=True)
+def sms_send_due() -> dict:
+    return outbox.sms_deliver_due()
+
+
 @shared_task(ignore_result=True)
 def sms_sweep() -> dict:
     return outbox.sms_sweep()

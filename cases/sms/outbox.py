@@ -3,8 +3,11 @@
 docs/sms.md explains the states and the rules. In short:
 
 - `sms_queue` writes an SmsMessage (number and text encrypted) in the same transaction as the change
-  that causes it, and enqueues the send task with `transaction.on_commit`. A broker error there is
-  logged and swallowed: the save stands and the sweeper enqueues the row later.
+  that causes it, and with `transaction.on_commit` makes sure one `sms_send_due` task is on its way
+  (one per burst, not per message: request_drain). A broker error there is logged and swallowed: the
+  save stands and the sweeper enqueues the row later.
+- `sms_deliver_due` (that task) claims due rows in batches, one conditional UPDATE each, and sends a
+  batch over one gateway connection.
 - `sms_deliver` (the task body) claims the row with a conditional UPDATE queued -> sending, so a second
   delivery of the same task, or two tasks for one row, send once. Only it decrypts the number.
 - Never twice: a message whose fate is unknown (the gateway may have taken it) is marked `uncertain`
@@ -26,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, F, Q, QuerySet, Value, When
+from django.db.models import CharField, F, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from cases.identifiers import mask_phone, normalise_phone
@@ -124,7 +127,18 @@ def _victim_consents(case_id) -> bool:
     return Case.objects.filter(pk=case_id, victim__sms_consent=True).exists()
 
 
-@transaction.atomic
+def _template_and_existing(template_key: str, key: str) -> tuple[SmsTemplate | None, object]:
+    """The template, and the id of a message already queued for this key (or None): one query."""
+    already = SmsMessage.objects.filter(idempotency_key=key).values("pk")[:1]
+    row = list(SmsTemplate.objects.filter(key=template_key).annotate(existing=Subquery(already))[:1])
+    if not row:
+        return None, SmsMessage.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+    return row[0], row[0].existing
+
+
+# Not @transaction.atomic: its one write is atomic by itself (a savepoint inside the caller's
+# transaction, a transaction without one), and a second savepoint around it cost two more round trips
+# for every message queued.
 def sms_queue(
     *,
     actor,
@@ -145,14 +159,14 @@ def sms_queue(
     time is not_before (default now), moved to the end of quiet hours when it falls inside them.
     """
     key = idempotency_key(purpose, business_key)
-    existing = SmsMessage.objects.without_content().filter(idempotency_key=key).first()
+    template, existing = _template_and_existing(template_key, key)
     if existing is not None:
-        return existing
+        return SmsMessage.objects.without_content().get(pk=existing)
     if requires_consent and not _victim_consents(case.pk if case else None):
         raise ValidationError("被害人未同意以簡訊聯繫，不能傳送這則簡訊。", code="sms_no_consent")
     if not is_valid_tw_mobile(phone or ""):
         raise ValidationError("沒有可接收簡訊的手機號碼（09 開頭共 10 碼）。", code="sms_no_mobile")
-    template = sms_template_get(template_key)
+    template = template or sms_template_get(template_key)
     try:
         fixed = {"hotline": settings.SMS_HOTLINE_NUMBER, "callback": settings.SMS_REMINDER_CALLBACK_NUMBER}
         text = render(template.body, {**fixed, **values})
@@ -398,24 +412,58 @@ def sms_queue_due_victim_reminders(*, now: dt.datetime | None = None) -> int:
     return queued
 
 
-# The send task is addressed by name (it is registered by cases/tasks.py, imported in CasesConfig.ready),
-# so the outbox and the task module do not import each other.
+# The tasks are addressed by name (cases/tasks.py registers them; CasesConfig.ready imports it), so the
+# outbox and the task module do not import each other.
 SEND_TASK = "cases.tasks.sms_send"
+DRAIN_TASK = "cases.tasks.sms_send_due"
+# A JobLock row that exists while a drain task is published and not yet started (see request_drain).
+DRAIN_PENDING = "sms_drain_pending"
 
 
 def enqueue(message_id) -> bool:
-    """Hand the row to the broker. A broker that is down is not an error: the sweeper retries."""
+    """After a message is committed: make sure a "send what is due" task will see it. A broker that is
+    down is not an error: the row waits for the sweeper."""
+    if request_drain():
+        return True
+    SmsMessage.objects.filter(pk=message_id, state=State.QUEUED).update(enqueued_at=None)
+    return False
+
+
+def request_drain(*, force: bool = False) -> bool:
+    """Publish one `sms_send_due` task unless one is already pending (force: publish anyway).
+
+    One task per burst, not one per message. Correct because the pending task clears the flag before it
+    claims: a row committed before our flag check is claimed by the task that holds the flag, and one
+    committed later finds the flag clear and publishes. A flag left behind by a lost publish is healed by
+    the sweeper, which publishes with force. Returns False when the broker refused the task.
+    """
     from celery import current_app
 
+    if not _set_drain_pending() and not force:
+        return True
     try:
-        current_app.signature(SEND_TASK, args=[str(message_id)]).apply_async(retry=False)
+        current_app.signature(DRAIN_TASK).apply_async(retry=False)
     except Exception as exc:
         if current_app.conf.task_always_eager:
             raise  # no broker involved: this is a bug in the task, not an outage
-        logger.warning("sms enqueue failed, left for the sweeper: id=%s (%s)", message_id, type(exc).__name__)
-        SmsMessage.objects.filter(pk=message_id, state=State.QUEUED).update(enqueued_at=None)
+        _clear_drain_pending()
+        logger.warning("sms enqueue failed, left for the sweeper (%s)", type(exc).__name__)
         return False
     return True
+
+
+def _set_drain_pending() -> bool:
+    """True when this call raised the flag (no drain task was pending). One autocommit INSERT."""
+    table = connection.ops.quote_name(JobLock._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (name) VALUES (%s) ON CONFLICT DO NOTHING", [DRAIN_PENDING])
+        return cursor.rowcount == 1
+
+
+def _clear_drain_pending() -> None:
+    table = connection.ops.quote_name(JobLock._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE name = %s", [DRAIN_PENDING])
 
 
 # --- delivery (the task) -------------------------------------------------------------------------
@@ -426,7 +474,8 @@ def sms_deliver(*, message_id, now: dt.datetime | None = None) -> str:
 
     Returns what happened to `message_id` (for logs and tests). The others are claimed the same way
     (queued -> sending in one conditional UPDATE, SKIP LOCKED on PostgreSQL), so their own tasks, when
-    they run, find them taken and skip. One gateway connection serves the batch.
+    they run, find them taken and skip. One gateway connection serves the batch. The outbox itself
+    publishes `sms_send_due` instead (sms_deliver_due); this task stays for a message addressed by id.
     """
     now = now or timezone.now()
     quiet_end = _quiet_until(now)
@@ -441,7 +490,51 @@ def sms_deliver(*, message_id, now: dt.datetime | None = None) -> str:
     if not claimed:
         return "skipped"  # already sent or being sent, not due yet, or gone
     others = _claim_due(now=now, exclude=message_id, limit=settings.SMS_SEND_BATCH - 1)
-    messages = list(SmsMessage.objects.filter(pk__in=[message_id, *others]))
+    outcomes = _send_claimed([message_id, *others], now=now)
+    return next(state for pk, state in outcomes.items() if str(pk) == str(message_id))
+
+
+def sms_deliver_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Send every due queued message, in batches of SMS_SEND_BATCH: the `sms_send_due` task.
+
+    Each batch is claimed in one statement (queued -> sending, SKIP LOCKED), so two of these tasks, or
+    one and an `sms_send`, never take the same row, and a redelivered task finds nothing left. While
+    batches come back full it asks for one more task, so a second worker process shares a burst.
+    Returns how many messages ended in each state (for logs and tests).
+    """
+    _clear_drain_pending()  # first: a row committed from now on publishes a task of its own
+    from celery import current_app
+
+    size = settings.SMS_SEND_BATCH
+    counts: dict[str, int] = {}
+    while True:
+        moment = now or timezone.now()
+        quiet_end = _quiet_until(moment)
+        if quiet_end is not None:
+            deferred = SmsMessage.objects.filter(
+                state=State.QUEUED, next_attempt_at__lte=moment, next_attempt_at__lt=quiet_end
+            ).update(next_attempt_at=quiet_end, enqueued_at=None)
+            if deferred:
+                counts["deferred"] = deferred
+            break
+        ids = _claim_due(now=moment, exclude=None, limit=size)
+        if not ids:
+            break
+        if len(ids) == size and not current_app.conf.task_always_eager:
+            request_drain()  # more may be waiting: another worker process can take the next batch
+        for state in _send_claimed(ids, now=moment).values():
+            counts[state] = counts.get(state, 0) + 1
+        if len(ids) < size:
+            break
+    return counts
+
+
+def _send_claimed(ids: list, *, now: dt.datetime) -> dict:
+    """Send rows this task has claimed (state 'sending'), over one gateway connection; their outcomes.
+
+    The rows are read in one query and consent re-checked in one; every accepted message is recorded in
+    one UPDATE (_record_all)."""
+    messages = list(SmsMessage.objects.filter(pk__in=ids))
     needs_consent = {m.case_id for m in messages if m.requires_consent and m.case_id is not None}
     consenting = (
         set(Case.objects.filter(pk__in=needs_consent, victim__sms_consent=True).values_list("pk", flat=True))
@@ -458,28 +551,33 @@ def sms_deliver(*, message_id, now: dt.datetime | None = None) -> str:
             else:
                 results.append((message, _send_one(send, message)))
     outcomes.update(_record_all(results, now=max(now, timezone.now())))
-    own = next(m for m in messages if str(m.pk) == str(message_id))
-    return outcomes[own.pk]
+    return outcomes
 
 
 def _claim_due(*, now: dt.datetime, exclude, limit: int) -> list:
-    """Claim up to `limit` more due queued rows for this batch; their ids. Rows another worker holds
-    are skipped (PostgreSQL), not waited for; SQLite runs one writer at a time anyway."""
+    """Claim up to `limit` due queued rows (but `exclude`, a row the caller claimed itself); their ids.
+    Rows another worker holds are skipped (PostgreSQL), not waited for; SQLite runs one writer at a
+    time anyway."""
     if limit <= 0:
         return []
     table = SmsMessage._meta.db_table
     lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     moment = SmsMessage._meta.get_field("next_attempt_at").get_db_prep_value(now, connection)
-    own = SmsMessage._meta.pk.get_db_prep_value(SmsMessage._meta.pk.to_python(exclude), connection)
+    other, params = "", [State.QUEUED, moment]
+    if exclude is not None:
+        other = " AND id <> %s"
+        params.append(
+            SmsMessage._meta.pk.get_db_prep_value(SmsMessage._meta.pk.to_python(exclude), connection)
+        )
     with connection.cursor() as cursor:
         # The pick is a CTE: PostgreSQL runs a locking CTE once, while an `IN (subquery LIMIT n)` may be
         # re-run per row and take more than n.
         cursor.execute(
-            f"WITH picked AS (SELECT id FROM {table} WHERE state = %s AND next_attempt_at <= %s AND id <> %s "
+            f"WITH picked AS (SELECT id FROM {table} WHERE state = %s AND next_attempt_at <= %s{other} "
             f"ORDER BY next_attempt_at LIMIT %s{lock}) "
             f"UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1, enqueued_at = NULL "
             f"WHERE state = %s AND id IN (SELECT id FROM picked) RETURNING id",
-            [State.QUEUED, moment, own, limit, State.SENDING, moment, State.QUEUED],
+            [*params, limit, State.SENDING, moment, State.QUEUED],
         )
         return [row[0] for row in cursor.fetchall()]
 
@@ -511,23 +609,51 @@ def _record_all(results: list[tuple[SmsMessage, SendResult]], *, now: dt.datetim
     accepted = [(m, r) for m, r in results if r.outcome == Outcome.ACCEPTED]
     outcomes = {}
     if accepted:
-        # Also from 'uncertain': the sweeper may have given up on a slow but successful call.
-        SmsMessage.objects.filter(
-            pk__in=[m.pk for m, _ in accepted], state__in=[State.SENDING, State.UNCERTAIN]
-        ).update(
+        _record_sent(accepted, now=now)
+        for message, _ in accepted:
+            outcomes[message.pk] = State.SENT
+            logger.debug("sms sent: id=%s to=%s", message.pk, message.phone_masked)
+        # One line per batch: at a line per message the logging cost as much CPU as the sending.
+        logger.info("sms sent: %s message(s)", len(accepted))
+    for message, result in results:
+        if result.outcome != Outcome.ACCEPTED:
+            outcomes[message.pk] = _record(message, result, now=now)
+    return outcomes
+
+
+def _record_sent(accepted: list[tuple[SmsMessage, SendResult]], *, now: dt.datetime) -> None:
+    """sending -> sent for a batch in one UPDATE, each row with its own provider id and code. Also from
+    'uncertain': the sweeper may have given up on a slow but successful call."""
+    rows = SmsMessage.objects.filter(
+        pk__in=[m.pk for m, _ in accepted], state__in=[State.SENDING, State.UNCERTAIN]
+    )
+    if connection.vendor != "postgresql":
+        rows.update(
             state=State.SENT,
             sent_at=now,
             provider_message_id=_per_row(accepted, lambda r: r.provider_id[:64]),
             last_code=_per_row(accepted, lambda r: r.code[:20]),
             last_error="",
         )
-        for message, _ in accepted:
-            outcomes[message.pk] = State.SENT
-            logger.info("sms sent: id=%s to=%s", message.pk, message.phone_masked)
-    for message, result in results:
-        if result.outcome != Outcome.ACCEPTED:
-            outcomes[message.pk] = _record(message, result, now=now)
-    return outcomes
+        return
+    # The values as arrays: a CASE of one WHEN per row cost about as much CPU to build as the sending.
+    table = connection.ops.quote_name(SmsMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS m SET state = %s, sent_at = %s, provider_message_id = v.provider_id, "
+            "last_code = v.code, last_error = '' "
+            "FROM unnest(%s::uuid[], %s::text[], %s::text[]) AS v(id, provider_id, code) "
+            "WHERE m.id = v.id AND m.state IN (%s, %s)",
+            [
+                State.SENT,
+                now,
+                [m.pk for m, _ in accepted],
+                [r.provider_id[:64] for _, r in accepted],
+                [r.code[:20] for _, r in accepted],
+                State.SENDING,
+                State.UNCERTAIN,
+            ],
+        )
 
 
 def _per_row(pairs, value) -> CaseWhen:
@@ -646,6 +772,9 @@ def _give_up_stuck(now: dt.datetime) -> int:
 
 
 def _enqueue_due(now: dt.datetime) -> tuple[int, int]:
+    """Due queued rows that no task has been asked for lately (a broker that was down, a lost task, the
+    end of quiet hours): one `sms_send_due` for all of them, published even if a flag says one is
+    pending (the flag may be a lost publish's). Returns (rows marked, rows left for the next sweep)."""
     stale = now - dt.timedelta(seconds=settings.SMS_REENQUEUE_AFTER)
     ids = list(
         SmsMessage.objects.filter(state=State.QUEUED, next_attempt_at__lte=now)
@@ -657,13 +786,10 @@ def _enqueue_due(now: dt.datetime) -> tuple[int, int]:
         return 0, 0
     # Mark first: a task that runs at once and retries must not have its fresh state overwritten.
     SmsMessage.objects.filter(pk__in=ids, state=State.QUEUED).update(enqueued_at=now)
-    for done, pk in enumerate(ids):
-        if not enqueue(pk):
-            SmsMessage.objects.filter(pk__in=ids[done:], state=State.QUEUED).update(enqueued_at=None)
-            logger.warning(
-                "sms sweep: broker unavailable, %s message(s) wait for the next sweep", len(ids) - done
-            )
-            return done, len(ids) - done
+    if not request_drain(force=True):
+        SmsMessage.objects.filter(pk__in=ids, state=State.QUEUED).update(enqueued_at=None)
+        logger.warning("sms sweep: broker unavailable, %s message(s) wait for the next sweep", len(ids))
+        return 0, len(ids)
     return len(ids), 0
 
 

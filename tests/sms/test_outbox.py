@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases import services, tracker
-from cases.models import Deadline, Intake, Notification, SmsMessage
+from cases.models import Deadline, Intake, JobLock, Notification, SmsMessage
 from cases.sms import outbox
 from cases.sms.defaults import DEADLINE_REMINDER
 from cases.sms.localgateway import Reply
@@ -204,20 +204,34 @@ class TestSweep:
 
     def test_due_rows_whose_task_was_lost_are_enqueued_again(self, hotline, phone_outbox, settings):
         settings.SMS_REENQUEUE_AFTER = 120
-        settings.SMS_SEND_BATCH = 1  # which rows the sweeper enqueues, not what a batch would take along
-        lost = queue_generic(hotline)  # on_commit never ran in this test: as if the broker was down
-        fresh = queue_generic(hotline, phone="0922333444")
+        fresh = queue_generic(hotline, phone="0922333444")  # on_commit never ran in this test
         not_due = queue_generic(hotline, phone="0933444555")
         now = timezone.now()
-        SmsMessage.objects.filter(pk=lost.pk).update(enqueued_at=None)
         SmsMessage.objects.filter(pk=fresh.pk).update(enqueued_at=now - dt.timedelta(seconds=60))
         SmsMessage.objects.filter(pk=not_due.pk).update(
             enqueued_at=None, next_attempt_at=now + dt.timedelta(hours=1)
         )
+        # A task was asked for a minute ago: not yet the sweeper's business.
+        assert outbox.sms_sweep(now=now) == {"uncertain": 0, "enqueued": 0, "broker_down": 0}
+        assert phone_outbox() == []
+        lost = queue_generic(hotline)
+        SmsMessage.objects.filter(pk=lost.pk).update(enqueued_at=None)  # as if the broker was down
+        now = timezone.now()
         assert outbox.sms_sweep(now=now) == {"uncertain": 0, "enqueued": 1, "broker_down": 0}
-        assert [m["to"] for m in phone_outbox()] == ["0912345678"]
-        assert refreshed(fresh).state == refreshed(not_due).state == State.QUEUED
-        assert outbox.sms_sweep(now=now + dt.timedelta(seconds=121))["enqueued"] == 1  # fresh one's turn
+        # The one task it publishes sends every due message, and only those.
+        assert sorted(m["to"] for m in phone_outbox()) == ["0912345678", "0922333444"]
+        assert refreshed(not_due).state == State.QUEUED
+        assert outbox.sms_sweep(now=now + dt.timedelta(seconds=121))["enqueued"] == 0
+
+    def test_a_flag_left_by_a_lost_publish_does_not_hold_messages_back(self, hotline, phone_outbox, settings):
+        JobLock.objects.create(name=outbox.DRAIN_PENDING)  # "a task is pending", but none is
+        message = queue_generic(hotline)
+        outbox.enqueue(message.pk)  # the on-commit hook trusts the flag and publishes nothing
+        assert refreshed(message).state == State.QUEUED
+        later = timezone.now() + dt.timedelta(seconds=settings.SMS_REENQUEUE_AFTER + 1)
+        assert outbox.sms_sweep(now=later)["enqueued"] == 1  # the sweeper publishes anyway
+        assert refreshed(message).state == State.SENT and len(phone_outbox()) == 1
+        assert not JobLock.objects.filter(name=outbox.DRAIN_PENDING).exists()
 
 
 class TestSettling:

@@ -13,6 +13,7 @@ unless --keep.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import statistics
@@ -29,12 +30,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import override_settings
 
+from bench import sms_producers as producers
 from cases.models import SmsMessage
-from cases.sms import outbox
 from cases.sms.localgateway import LocalGateway
 
 ROOT = Path(settings.BASE_DIR)
-BUSINESS_PREFIX = "bench-sms"
 
 
 class Command(BaseCommand):
@@ -47,6 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--broker", default="", help="broker URL (default CELERY_BROKER_URL)")
         parser.add_argument(
             "--batch", type=int, default=0, help="SMS_SEND_BATCH of the worker (default: setting)"
+        )
+        parser.add_argument(
+            "--producers", type=int, default=2, help="processes queueing, as web workers (default 2)"
         )
         parser.add_argument("--keep", action="store_true", help="keep the benchmark rows")
         parser.add_argument("--i-know-this-writes-fake-data", action="store_true", dest="force")
@@ -74,16 +77,21 @@ class Command(BaseCommand):
 
             os.environ["CELERY_BROKER_URL"] = broker  # Celery prefers it to app.conf.broker_url
             app.conf.broker_url, app.conf.task_always_eager = broker, False
-            cpu = CpuMeter(worker=worker_pid, database=name)
-            # 1. End to end: one transaction per message, as intake does; the worker runs alongside.
-            started = time.monotonic()
-            ids = []
-            for i in range(count):
-                with transaction.atomic():
-                    ids.append(self._queue(f"{started}:a{i}", i).pk)
-            committed = time.monotonic()
-            finished = self._wait_sent(ids, log)
+            cpu = CpuMeter(worker=worker_pid, database=name, gateway=gateway)
+            # 1. End to end: one transaction per message, as intake does, from --producers processes (web
+            # workers); the worker runs alongside.
+            tag = time.time()
+            if opts["producers"] > 1:
+                ids, started, committed, web_cpu = self._produce_in_processes(
+                    opts["producers"], f"{tag}:a", count, database_url, broker
+                )
+            else:
+                started, web_cpu = time.time(), 0.0
+                ids = [producers.queue_one(f"{tag}:a", i) for i in range(count)]
+                committed = time.time()
+            finished = self._wait_sent(ids, log, gateway)
             end_to_end_cpu = cpu.lap()
+            end_to_end_cpu.producer += web_cpu
             latencies = sorted(
                 (sent - created).total_seconds()
                 for created, sent in SmsMessage.objects.filter(pk__in=ids).values_list(
@@ -92,10 +100,10 @@ class Command(BaseCommand):
             )
             # 2. A backlog (as after a broker outage): all rows in one transaction, then the worker drains it.
             with transaction.atomic():
-                backlog = [self._queue(f"{started}:b{i}", i).pk for i in range(count)]
+                backlog = [producers.queue(f"{tag}:b", i).pk for i in range(count)]
             cpu.lap()  # the backlog's queueing is not the worker's
-            drain_started = time.monotonic()
-            drained = self._wait_sent(backlog, log)
+            drain_started = time.time()
+            drained = self._wait_sent(backlog, log, gateway)
             drain_cpu = cpu.lap()
 
         requests, delivered = len(gateway.requests), len(gateway.sent)
@@ -104,6 +112,7 @@ class Command(BaseCommand):
         total, drain = finished - started, drained - drain_started
         p50 = statistics.median(latencies) * 1000
         p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         self.stdout.write(
             f"SMS outbox, {count} messages per phase, worker {opts['pool']} x{opts['concurrency']}, "
             f"{connection.vendor}, broker {broker.split('@')[-1]}\n"
@@ -114,28 +123,63 @@ class Command(BaseCommand):
             f"  backlog drain:  {count / drain:7.1f} messages/s  ({drain:.2f} s)\n"
             f"  CPU per message, end to end: {end_to_end_cpu.per_message(count)}\n"
             f"  CPU per message, drain:      {drain_cpu.per_message(count)}\n"
-            f"  gateway: {requests} requests, {delivered} delivered, {requests - delivered} duplicates"
+            f"  gateway: {requests} requests, {delivered} delivered, {requests - delivered} duplicates\n"
+            f"  load average {load} on {os.cpu_count()} CPUs (messages/s mean little on a busy machine)"
+        )
+        # The line to quote: end to end, and what the CPU it took allows on this machine's cores.
+        lap, cores = end_to_end_cpu, os.cpu_count() or 1
+        per_message = lap.app_ms(count)
+        self.stdout.write(
+            f"SMS: {count} sent in {total:.2f} s = {count / total:.1f} msg/s, CPU/msg {per_message:.2f} ms "
+            f"(web {1000 * lap.producer / count:.2f}, worker {1000 * lap.worker / count:.2f}, "
+            f"PostgreSQL {1000 * lap.postgres / count:.2f}; the local gateway's "
+            f"{1000 * lap.gateway / count:.2f} not counted) = at most {1000 * cores / per_message:.0f} "
+            f"msg/s on {cores} idle CPUs; load {load}"
         )
 
-    def _queue(self, key: str, i: int) -> SmsMessage:
-        return outbox.sms_queue(
-            actor=None,
-            purpose=SmsMessage.Purpose.GENERIC_RESOURCE,
-            template_key="generic_resource",
-            phone=f"0900{i % 1000000:06d}",
-            values={},
-            business_key=f"{BUSINESS_PREFIX}:{key}",
-        )
+    def _produce_in_processes(self, processes: int, prefix: str, count: int, database_url: str, broker: str):
+        """`count` messages from `processes` fresh processes (spawned: no connection is shared); their
+        ids, the first start and last commit (wall clock), and their CPU seconds while queueing."""
+        env = {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker,
+            "SMS_QUIET_HOURS_START": "00:00",
+            "SMS_QUIET_HOURS_END": "00:00",
+            "LOG_LEVEL": "WARNING",
+        }
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)  # what spawned children inherit
+        try:
+            with multiprocessing.get_context("spawn").Pool(processes, initializer=producers.setup) as pool:
+                shares = [(prefix, range(p, count, processes)) for p in range(processes)]
+                results = pool.starmap(producers.produce, shares)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        ids = [pk for part, *_ in results for pk in part]
+        return ids, min(r[1] for r in results), max(r[2] for r in results), sum(r[3] for r in results)
 
-    def _wait_sent(self, ids: list, log: Path) -> float:
+    def _wait_sent(self, ids: list, log: Path, gateway: LocalGateway) -> float:
         rows = SmsMessage.objects.filter(pk__in=ids)
         deadline = time.monotonic() + max(60, len(ids) / 5)
+        # Watch the gateway first (no query): polling the database every few ms would add its own CPU
+        # to the producer's and PostgreSQL's.
+        # Requests first, then rows taken: a row posted in between is counted once, never expected twice.
+        posted = len(gateway.requests)
+        taken = rows.exclude(state=SmsMessage.State.QUEUED).count()
+        target = posted + len(ids) - taken
+        while len(gateway.requests) < target and time.monotonic() < deadline:
+            time.sleep(0.005)
         while rows.filter(state=SmsMessage.State.SENT).count() < len(ids):
             if time.monotonic() > deadline:
                 states = dict(rows.values_list("state").annotate(n=Count("pk")))
                 raise CommandError(f"not all sent in time: {states}\n{log.read_text()[-2000:]}")
             time.sleep(0.02)
-        return time.monotonic()
+        return time.time()
 
     def _database_url(self) -> str:
         conf = connection.settings_dict
@@ -153,7 +197,7 @@ class Command(BaseCommand):
         def __init__(self, opts, broker, database_url, gateway_url):
             self.cmd = [
                 sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", opts["pool"],
-                "--concurrency", str(opts["concurrency"]), "--loglevel", "WARNING",
+                "--concurrency", str(opts["concurrency"]), "-O", "fair", "--loglevel", "WARNING",
                 "--without-heartbeat", "--without-gossip", "--without-mingle",
                 "--hostname", f"bench-sms-{os.getpid()}@localhost",
             ]  # fmt: skip
@@ -209,11 +253,12 @@ class Command(BaseCommand):
 
 
 class CpuMeter:
-    """CPU seconds spent by this process (the producer and the gateway), the worker's processes and the
-    PostgreSQL backends of the benchmark database, from /proc (Linux), lap by lap."""
+    """CPU seconds spent by this process (the producer: the web side), the local gateway's threads (in
+    this process, counted apart), the worker's processes and the PostgreSQL backends of the benchmark
+    database, from /proc (Linux), lap by lap."""
 
-    def __init__(self, *, worker: int, database: str):
-        self.worker, self.database = worker, database
+    def __init__(self, *, worker: int, database: str, gateway: LocalGateway):
+        self.worker, self.database, self.gateway = worker, database, gateway
         self.last = self._now()
 
     def lap(self) -> CpuLap:
@@ -222,8 +267,9 @@ class CpuMeter:
         self.last = now
         return lap
 
-    def _now(self) -> tuple[float, float, float]:
-        return time.process_time(), self._tree(self.worker), self._postgres()
+    def _now(self) -> tuple[float, float, float, float]:
+        gateway = self.gateway.cpu_seconds
+        return time.process_time() - gateway, self._tree(self.worker), self._postgres(), gateway
 
     @staticmethod
     def _ticks(pid: int) -> float:
@@ -257,10 +303,15 @@ class CpuLap:
     producer: float
     worker: float
     postgres: float
+    gateway: float
+
+    def app_ms(self, count: int) -> float:
+        """Milliseconds of CPU per message of the application: web side, worker, PostgreSQL."""
+        return 1000 * (self.producer + self.worker + self.postgres) / count
 
     def per_message(self, count: int) -> str:
-        total = self.producer + self.worker + self.postgres
         return (
-            f"{1000 * total / count:.2f} ms (producer and gateway {1000 * self.producer / count:.2f}, "
-            f"worker {1000 * self.worker / count:.2f}, PostgreSQL {1000 * self.postgres / count:.2f})"
+            f"{self.app_ms(count):.2f} ms (producer {1000 * self.producer / count:.2f}, "
+            f"worker {1000 * self.worker / count:.2f}, PostgreSQL {1000 * self.postgres / count:.2f}; "
+            f"+ local gateway {1000 * self.gateway / count:.2f})"
         )
