@@ -10,6 +10,7 @@ database holds fewer than --cases); each case gets three tracker deadlines (benc
 
 from __future__ import annotations
 
+import os
 import statistics
 
 from django.conf import settings
@@ -46,16 +47,20 @@ class Command(BaseCommand):
         added = deadlines.seed_deadlines(batch_size=options["batch_size"], log=self.stdout.write)
         if added:
             self.stdout.write(f"Added {added:,} deadlines.")
-        firsts, steady = [], []
+        firsts, steady, cpu = [], [], []
         for _ in range(options["first_runs"]):
             result = deadlines.measure_scan(runs=1 + options["steady_runs"])
             self.stdout.write(deadlines.scan_table(result))
             firsts.append(result.runs[0])
+            cpu.append(result.cpu[0] if result.cpu else (0.0, 0.0))
             steady += result.runs[1:]
         sent, queries, _ = firsts[0]
+        load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        # The line to quote: wall time is only meaningful on an idle machine, hence the CPU and the load.
         self.stdout.write(
-            f"\nfirst run: {sent:,} reminders, {queries} queries, "
-            f"{', '.join(f'{s:.2f}' for *_, s in firsts)} s"
+            f"\nScan first run over {result.deadlines:,} deadlines: {sent:,} reminders, {queries} queries, "
+            f"wall {', '.join(f'{s:.2f}' for *_, s in firsts)} s, "
+            f"CPU (Python + PostgreSQL) {', '.join(f'{p:.2f} + {b:.2f}' for p, b in cpu)} s; load {load}"
         )
         if steady:
             times = sorted(s * 1000 for *_, s in steady)
