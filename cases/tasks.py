@@ -49,3 +49,11 @@ def forms_sweep() -> dict:
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
 def send_intake_alerts() -> int:
     return intake_alerts.send_intake_alerts()
+
+
+@shared_task(ignore_result=True)
+def refresh_unit_statistics() -> int:
+    """The supervisor overview's charts (cases/dashboards.py); a missed run leaves the previous ones."""
+    from cases import dashboards
+
+    return dashboards.refresh_unit_statistics()
