@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -248,8 +249,11 @@ def case_deadline_rows(case, deadlines: list[Deadline], *, today: dt.date | None
 
 
 # A day of the week agenda lists its earliest deadlines and says how many there are in all, with a link
-# to that day in the list: the unit's week at a million cases holds about 9,000 open deadlines.
-WEEK_DAY_ROWS = 20
+# to that day in the list: the unit's week is about 9,000 open deadlines at a million cases, and seven
+# stacked columns of 20 were a long scroll on a phone and half the page's time.
+WEEK_DAY_ROWS = 10
+_STAND_IN_LOW = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
+_STAND_IN_HIGH = dt.datetime(1901, 1, 2, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,17 +294,24 @@ def week_agenda(
 
     per_day = per_day or WEEK_DAY_ROWS
     days = [monday + dt.timedelta(days=i) for i in range(7)]
-    parts = []
+    # The seven parts differ only in their two bounds: one part is compiled (for stand-in bounds) and
+    # its SQL repeated with each day's; compiling seven querysets cost 9 ms of CPU per page.
+    low, high = _STAND_IN_LOW, _STAND_IN_HIGH
+    qs = deadlines.filter(due_at__gt=low, due_at__lte=high)
+    part = (
+        qs.annotate(day_total=CappedCount(qs)).order_by("due_at").values_list(*DASHBOARD_COLUMNS, "day_total")
+    )
+    sql, params = part[:per_day].query.sql_with_params()
+    union, union_params = [], []
     for day in days:
-        qs = deadlines.filter(due_at__gt=end_of_day(day - dt.timedelta(days=1)), due_at__lte=end_of_day(day))
-        parts.append(
-            qs.annotate(day_total=CappedCount(qs))
-            .order_by("due_at")
-            .values_list(*DASHBOARD_COLUMNS, "day_total")[:per_day]
-        )
+        bounds = {low: end_of_day(day - dt.timedelta(days=1)), high: end_of_day(day)}
+        union.append(f"({sql})")
+        union_params += [bounds.get(p, p) if isinstance(p, dt.datetime) else p for p in params]
+    with connections[deadlines.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(union), union_params)
+        tuples = cursor.fetchall()
     by_day: dict[dt.date, list[DeadlineRow]] = {day: [] for day in days}
     totals: dict[dt.date, int] = {}
-    tuples = list(parts[0].union(*parts[1:], all=True))
     for row, values in zip(_rows((t[:-1] for t in tuples), today=today), tuples, strict=True):
         by_day[row.due_day].append(row)
         totals[row.due_day] = values[-1]
