@@ -98,4 +98,4 @@ def run(
 
 
 if __name__ == "__main__":
-    harness.main_for(run)
+    harness.main_for(run, "double_beat")

@@ -649,14 +649,13 @@ class Result:
         return f"{'PASS' if self.ok else 'FAIL'} {self.fault}: {shown}"
 
 
-def main_for(run: Callable[..., Result]) -> None:
+def main_for(run: Callable[..., Result], name: str) -> None:
     """A fault script's entry point: one PASS/FAIL line, exit status 1 on FAIL."""
     # A stopped drill still stops what it started (the `finally` blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         result = run(log=lambda *a: print(*a, file=sys.stderr, flush=True))
     except Exception as exc:  # the drill itself broke: that is a failure too, with its reason
-        name = getattr(run, "__module__", "fault").rsplit(".", 1)[-1]
         print(f"FAIL {name}: drill error {type(exc).__name__}: {exc}", flush=True)
         sys.exit(1)
     for note in result.notes:

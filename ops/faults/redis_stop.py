@@ -110,4 +110,4 @@ def run(
 
 
 if __name__ == "__main__":
-    harness.main_for(run)
+    harness.main_for(run, "redis_stop")
