@@ -182,7 +182,12 @@ class Notification(models.Model):
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox"),
+            # The inbox page, newest first: a page of 50 from the index instead of sorting every
+            # notification of a supervisor (40,000 at a million cases).
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.text
