@@ -3,7 +3,9 @@ inside the functions: a spawned child loads this module before it has set Django
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 BUSINESS_PREFIX = "bench-sms"
 
@@ -36,15 +38,33 @@ def setup() -> None:
     django.setup()
 
 
-def produce(prefix: str, numbers: range) -> tuple[list, float, float, float]:
-    """A producer process: its messages' ids, first start and last commit (wall clock), CPU seconds."""
+def produce(prefix: str, numbers: range) -> tuple[list, float, float, float, float]:
+    """A producer process: its messages' ids, first start and last commit (wall clock), CPU seconds
+    of its own and of its PostgreSQL backend."""
     from django.db import connection
 
     from cases.sms import outbox
 
     outbox.sms_template_get("generic_resource")  # the connection and the first queries, not timed
+    backend = _backend_cpu(connection)
     cpu, started = time.process_time(), time.time()
     ids = [queue_one(prefix, i) for i in numbers]
     finished, cpu = time.time(), time.process_time() - cpu
+    # Its PostgreSQL backend ends with the connection, before the parent's next /proc reading.
+    backend = _backend_cpu(connection) - backend
     connection.close()
-    return ids, started, finished, cpu
+    return ids, started, finished, cpu, backend
+
+
+def _backend_cpu(connection) -> float:
+    """CPU seconds of this connection's PostgreSQL backend (server on this host, Linux); 0 elsewhere."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

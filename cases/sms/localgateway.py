@@ -91,6 +91,9 @@ class LocalGateway:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, like the real gateway: the sender reuses it
+            # The answer goes out in two writes (headers, body): with Nagle's algorithm the body waited
+            # for the client's delayed ACK, up to 40 ms a request. Web servers set TCP_NODELAY too.
+            disable_nagle_algorithm = True
 
             def handle_one_request(self):
                 started = time.thread_time()

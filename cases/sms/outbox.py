@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, F, Q, QuerySet, Subquery, Value, When
+from django.db.models import CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from cases.identifiers import mask_phone, normalise_phone
@@ -129,8 +129,16 @@ def _victim_consents(case_id) -> bool:
 
 def _template_and_existing(template_key: str, key: str) -> tuple[SmsTemplate | None, object]:
     """The template, and the id of a message already queued for this key (or None): one query."""
-    already = SmsMessage.objects.filter(idempotency_key=key).values("pk")[:1]
-    row = list(SmsTemplate.objects.filter(key=template_key).annotate(existing=Subquery(already))[:1])
+    # Raw SQL: compiling the ORM's annotated subquery cost about a third of queueing's CPU.
+    template_table = connection.ops.quote_name(SmsTemplate._meta.db_table)
+    message_table = connection.ops.quote_name(SmsMessage._meta.db_table)
+    row = list(
+        SmsTemplate.objects.raw(
+            f"SELECT t.*, (SELECT m.id FROM {message_table} m WHERE m.idempotency_key = %s LIMIT 1) "
+            f"AS existing FROM {template_table} t WHERE t.key = %s",
+            [key, template_key],
+        )
+    )
     if not row:
         return None, SmsMessage.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
     return row[0], row[0].existing
