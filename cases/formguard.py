@@ -33,6 +33,10 @@ WAIT_SECONDS = 10.0
 _POLL_SECONDS = 0.1
 
 RELEASED = "released"  # the first post re-displayed its form: the token may be used again
+# A claim neither completed nor released after this long belongs to a post that died with its request
+# (a database outage left the release undone; gunicorn ends a request after 30 s): a resend may take it
+# over, or the person would be told 「處理中」 about a form that was never saved.
+STALE_CLAIM = dt.timedelta(minutes=2)
 
 # Never kept in a draft: tokens, and anything that looks like a secret.
 _SKIPPED_FIELDS = {"csrfmiddlewaretoken", TOKEN_FIELD}
@@ -79,12 +83,20 @@ def submission_outcome(*, token: str, user, wait: float = WAIT_SECONDS) -> str |
     """
     deadline = time.monotonic() + wait
     while True:
-        row = FormSubmission.objects.filter(token=token).values("user_id", "location", "completed_at").first()
+        row = (
+            FormSubmission.objects.filter(token=token)
+            .values("pk", "user_id", "location", "completed_at", "created_at")
+            .first()
+        )
         if row is None:
             return RELEASED
         if row["completed_at"] is not None:
             # Another user's token (never expected: tokens are random) reveals nothing of where it led.
             return row["location"] if row["user_id"] == user.pk else ""
+        if row["user_id"] == user.pk and row["created_at"] <= timezone.now() - STALE_CLAIM:
+            # Deleted by its id and still open: of two resends racing here, one claims afresh.
+            FormSubmission.objects.filter(pk=row["pk"], completed_at__isnull=True).delete()
+            return RELEASED
         if time.monotonic() >= deadline:
             return None
         time.sleep(_POLL_SECONDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 
@@ -102,6 +103,28 @@ class TestCallFormPostedTwice:
         assert response.status_code == 302 and response.url == CALL_URL
         assert not Intake.objects.exists()
         assert "正在處理中，沒有重複儲存" in client.get(response.url).content.decode()
+
+    def test_a_resend_after_a_post_died_unreleased_is_saved(self, client, hotline, monkeypatch):
+        # A database outage can leave the claim of a post that saved nothing (its release failed too).
+        monkeypatch.setattr(formguard, "WAIT_SECONDS", 0)
+        client.force_login(hotline)
+        token = token_in(client.get(CALL_URL).content.decode())
+        claim = formguard.submission_claim(token=token, user=hotline, path=CALL_URL)
+        FormSubmission.objects.filter(pk=claim.pk).update(
+            created_at=claim.created_at - formguard.STALE_CLAIM - dt.timedelta(seconds=1)
+        )
+        response = client.post(CALL_URL, call_form(form_guard=token))
+        assert response.status_code == 302 and Intake.objects.count() == 1
+        assert FormSubmission.objects.get(token=token).completed_at is not None
+
+    def test_a_stale_claim_of_another_user_is_not_taken_over(self, hotline, supervisor):
+        token = formguard.new_token()
+        claim = formguard.submission_claim(token=token, user=hotline, path="/x/")
+        FormSubmission.objects.filter(pk=claim.pk).update(
+            created_at=claim.created_at - formguard.STALE_CLAIM - dt.timedelta(seconds=1)
+        )
+        assert formguard.submission_outcome(token=token, user=supervisor, wait=0) is None
+        assert FormSubmission.objects.filter(pk=claim.pk).exists()
 
     def test_sweep_forgets_old_claims(self, hotline):
         from django.utils import timezone
