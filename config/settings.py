@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "cases",
     "referrals",
@@ -78,7 +79,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz answer before the host check, HTTPS redirect, sessions, sign-in (config/health.py).
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from gunicorn itself: compressed, with hashed names cached for a year (scripts/prod setup).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a value: a NUL character gets a 400 page, never PostgreSQL's 500.
     "cases.input_guard.RejectNulCharactersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -142,6 +147,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections (seconds): set it for Celery workers, which otherwise open a connection per task.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite (the development default) with a real worker: WAL lets the worker write while a request reads, and
+# IMMEDIATE transactions take the write lock when they begin, so they wait (timeout) for the worker
+# instead of failing with "database is locked" when it wrote first.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+    }
+    # The covering indexes (include=) serve PostgreSQL; SQLite builds them without the extra columns.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -163,6 +179,18 @@ TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
 # How long the second step may follow the password, in seconds.
 SIGNIN_PENDING_SECONDS = env.int("SIGNIN_PENDING_SECONDS", default=300)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="數位性影像案件服務系統")
+# Passkeys (WebAuthn, django-otp-webauthn) as the second factor, never instead of the password. A passkey
+# belongs to one RP ID (the site's host name, never an IP address) and is accepted only from the listed
+# origins (scheme://host[:port] as the browser shows it). Default: the first ALLOWED_HOSTS name over https;
+# in development http://localhost:8000 (open the site there, not at 127.0.0.1, to try a passkey).
+_first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.strip(".*")), "")
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default="localhost" if DEBUG else _first_host)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ORIGINS",
+    default=["http://localhost:8000"] if DEBUG else [f"https://{OTP_WEBAUTHN_RP_ID}"],
+)
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # Lockout: this many failures (wrong password or wrong code) per account name, and separately per
 # address, lock that name or address for AXES_COOLOFF_MINUTES, or until a supervisor unlocks it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -192,6 +220,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Production serves what `collectstatic` wrote: gzip/brotli copies and hashed names (whitenoise); runserver
+# (DEBUG) serves the files as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# Sessions are in the database and the cache must be shared too, so any web process serves any request.
+# Production refuses a per-process cache (config/production.py): CACHE_URL=redis://… or dbcache://….
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -232,7 +274,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Believe X-Forwarded-Proto only when told that a proxy we run overwrites it on every request;
+    # otherwise a client could send it and pass for HTTPS.
+    if env.bool("PROXY_SETS_X_FORWARDED_PROTO", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A balancer probes over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -247,6 +294,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through LOGGING below (JSON lines), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A save must not wait long for a broker that is down: the SMS outbox sweeper re-enqueues later.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -264,6 +313,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sms-victim-reminders": {"task": "cases.tasks.sms_victim_reminders", "schedule": 30 * 60},
     "forms-sweep": {"task": "cases.tasks.forms_sweep", "schedule": 5 * 60},
     "intake-alerts": {"task": "cases.tasks.send_intake_alerts", "schedule": 10 * 60},
+    # The supervisor overview's charts (cases/dashboards.py STATISTICS_MINUTES; the page says how old).
+    "unit-statistics": {"task": "cases.tasks.refresh_unit_statistics", "schedule": 15 * 60},
 }
 
 # Oversight (issue 21, docs/oversight.md). 緊急調閱: how long a worker may read a case not assigned to
@@ -360,10 +411,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ncii-cases@localhost")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# One JSON object per line (config/logs.py: no query strings, headers or row values); text under DEBUG.
+from config.logs import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    level=env("LOG_LEVEL", default="INFO"), json_lines=env.bool("LOG_JSON", default=not DEBUG)
+)
