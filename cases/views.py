@@ -8,15 +8,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import notifications, selectors, services, tracker, views_oversight
+from cases import dashboards, notifications, selectors, services, tracker, views_oversight
 from cases import search as case_search
 from cases.ages import is_minor_on, minor_label, victim_is_minor
+from cases.case_records import case_rows, probe_case_records
+from cases.case_rows import case_list_cells
 from cases.forms import (
     AppointmentForm,
     CallIntakeForm,
@@ -33,7 +34,8 @@ from cases.forms import (
 )
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake, Notification
-from cases.paging import capped_page
+from cases.page_rows import case_deadline_rows, dashboard_rows, notification_rows, week_agenda
+from cases.paging import CappedPaginator, capped_page, page_number
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read, log_list_reads
 from cases.registry import flag_notes, home_page_for, intake_panels_for, overview_panels_for, panels_for
@@ -186,11 +188,15 @@ def my_cases(request):
     sort = request.GET.get("sort", "")
     if sort not in selectors.CASE_LIST_SORTS:
         sort = "danger"
-    qs = selectors.filter_case_list(
-        selectors.cases_for_user(request.user), status=status, worker_id=worker, flagged=flagged
+    cases, scope = selectors.case_list(
+        request.user,
+        status=status,
+        worker_id=worker,
+        flagged=flagged,
+        sort=sort,
+        rows=page_number(request.GET.get("page")) * PAGE_SIZE,
     )
-    rows = selectors.case_list_rows(qs).order_by(*selectors.CASE_LIST_SORTS[sort][1])
-    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"))
+    page = capped_page(cases, PAGE_SIZE, request.GET.get("page"), count_from=scope)
     log_list_reads(user=request.user, case_ids=[case.pk for case in page], view="案件列表")
     filters = {
         k: v for k, v in (("status", status), ("worker", worker), ("flag", "1" if flagged else "")) if v
@@ -210,8 +216,7 @@ def my_cases(request):
         "sorts": [(key, label) for key, (label, _) in selectors.CASE_LIST_SORTS.items()],
         "query": urlencode(filters),
         "sort_query": urlencode({**filters, "sort": sort}),
-        "kind_labels": dict(Deadline.Kind.choices),
-        "now": timezone.now(),
+        "rows": case_list_cells(page),
     }
     return render(request, "cases/case_list.html", context)
 
@@ -227,12 +232,13 @@ def case_detail(request, pk):
         return views_oversight.break_glass_refusal(request, pk)  # the same 404, with 緊急調閱 offered
     log_case_read(user=request.user, case=case, view="案件頁面")
     notifications.mark_read_for_case(user=request.user, case=case, kinds=[Notification.Kind.DISPATCH])
+    probe_case_records(case)  # one query says which of the page's thirty kinds of records the case has
     intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
-    contacts = list(selectors.case_contacts(case))
+    contacts = case_rows(case, "cases.contacts", selectors.case_contacts(case))
     dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
     status_changes = selectors.case_status_changes(case)
     appointments = selectors.case_appointments(case)
-    deadlines = selectors.case_deadlines(case)
+    deadline_rows = case_deadline_rows(case, selectors.case_deadlines(case))
     user = request.user
     context = {
         "case": case,
@@ -253,8 +259,8 @@ def case_detail(request, pk):
             appointments=appointments,
         ),
         "panels": panels_for(request, case),
-        "deadlines": deadlines,
-        "next_deadlines": [d for d in deadlines if d.state == Deadline.State.OPEN][:3],
+        "deadlines": deadline_rows,
+        "next_deadlines": [d for d in deadline_rows if d.is_open][:3],
         "pending_closure": selectors.pending_closure(case),
         "can_dispatch": user.has_perm("cases.dispatch_case"),
         "can_edit": selectors.can_edit_case(user, case),
@@ -542,6 +548,11 @@ def case_timeline(request, pk):
     )
 
 
+# A glance, not a list: the case lists page through all of them (the flag filter, the newest first).
+OVERVIEW_FLAGGED_ROWS = 20
+OVERVIEW_RECENT_ROWS = 10
+
+
 @login_required
 @permission_required("cases.view_unit_overview", raise_exception=True)
 @require_GET
@@ -550,13 +561,15 @@ def overview(request):
         selectors.cases_for_user(request.user)
         .select_related("victim")
         .defer(*selectors.LIST_DEFERRED)
-        .order_by("-opened_at")[:20]
+        .order_by("-opened_at")[:OVERVIEW_RECENT_ROWS]
     )
-    flagged = list(selectors.flagged_cases(request.user)[:50])
+    # The longest-flagged first; the case list's flag filter has them all (the count is above).
+    flagged = list(selectors.flagged_cases(request.user)[:OVERVIEW_FLAGGED_ROWS])
     log_list_reads(user=request.user, case_ids=[c.pk for c in [*recent, *flagged]], view="督導總覽")
     notes = flag_notes(flagged)
     context = {
         **selectors.unit_overview(),
+        **dashboards.overview_charts(request.user),
         "recent": recent,
         "flagged": [(case, notes.get(case.pk, "")) for case in flagged],
         "panels": overview_panels_for(request),
@@ -581,30 +594,36 @@ def deadline_dashboard(request):
         else None,
     )
     filters = form.cleaned_filters()
-    context = {"form": form, "summary": selectors.deadline_summary(user), "view": "list"}
+    context = {"form": form, "view": "list"}
     if request.GET.get("view") == "week":
+        context["summary"] = selectors.deadline_summary(user)
         start = filters.pop("week_of", None) or timezone.localdate()
         monday = start - dt.timedelta(days=start.weekday())
-        sunday = monday + dt.timedelta(days=6)
-        rows = list(
-            selectors.deadline_list(user, **{**filters, "due_from": monday, "due_to": sunday}).select_related(
-                "case", "owner"
-            )
+        today = timezone.localdate()
+        week = selectors.deadline_list(
+            user, **{k: v for k, v in filters.items() if k not in ("due_from", "due_to")}
         )
-        days = [(monday + dt.timedelta(days=i), []) for i in range(7)]
-        for deadline in rows:
-            days[(timezone.localtime(deadline.due_at).date() - monday).days][1].append(deadline)
+        # A day with more deadlines than the agenda shows links to that day in the list, same filters.
+        kept = {
+            k: request.GET[k]
+            for k in ("kind", "owner", "case")
+            if request.GET.get(k) and k not in form.errors
+        }
         context.update(
             view="week",
-            days=days,
+            days=week_agenda(week, monday=monday, today=today, filters=kept),
             previous_week=monday - dt.timedelta(days=7),
             next_week=monday + dt.timedelta(days=7),
-            today=timezone.localdate(),
+            today=today,
         )
     else:
         filters.pop("week_of", None)
-        page = capped_page(selectors.deadline_list(user, **filters), PAGE_SIZE, request.GET.get("page"))
-        context.update(page=page, query=form.query_string())
+        paginator = CappedPaginator(
+            selectors.deadline_list(user, **filters), PAGE_SIZE, page=request.GET.get("page")
+        )
+        context["summary"] = selectors.deadline_summary(user, listed=paginator)  # the list's count too
+        page = paginator.get_page(request.GET.get("page"))
+        context.update(page=page, rows=dashboard_rows(page.object_list), query=form.query_string())
     return render(request, "cases/deadline_dashboard.html", context)
 
 
@@ -628,10 +647,11 @@ def deadline_close(request, pk):
 @login_required
 @require_GET
 def notification_list(request):
-    page = Paginator(request.user.notifications.select_related("case"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Capped like every list (「999+」): a supervisor's inbox holds tens of thousands of reminders.
+    page = capped_page(request.user.notifications.all(), PAGE_SIZE, request.GET.get("page"))
+    return render(
+        request, "cases/notification_list.html", {"page": page, "rows": notification_rows(page.object_list)}
     )
-    return render(request, "cases/notification_list.html", {"page": page})
 
 
 @login_required

@@ -5,6 +5,8 @@ statement over all cases (a Python loop would take hours at a million cases), in
 from django.conf import settings
 from django.db import migrations, models
 
+import cases.models.indexes
+
 # The same statement as cases.list_columns.REFRESH_ALL_SQL when this migration was written.
 BACKFILL_POSTGRESQL = """
 WITH next_due AS (
@@ -99,7 +101,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
-            index=models.Index(
+            index=cases.models.indexes.NullsOrderIndex(
                 models.OrderBy(models.F("last_contact_at"), nulls_first=True),
                 models.OrderBy(models.F("opened_at"), descending=True),
                 name="case_list_contact",
@@ -107,7 +109,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
-            index=models.Index(
+            index=cases.models.indexes.NullsOrderIndex(
                 models.F("assigned_worker"),
                 models.OrderBy(models.F("last_contact_at"), nulls_first=True),
                 models.OrderBy(models.F("opened_at"), descending=True),
@@ -116,7 +118,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
-            index=models.Index(
+            index=cases.models.indexes.NullsOrderIndex(
                 models.OrderBy(models.F("last_dispatched_at"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("opened_at"), descending=True),
                 name="case_list_dispatched",
@@ -124,7 +126,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case",
-            index=models.Index(
+            index=cases.models.indexes.NullsOrderIndex(
                 models.F("assigned_worker"),
                 models.OrderBy(models.F("last_dispatched_at"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("opened_at"), descending=True),

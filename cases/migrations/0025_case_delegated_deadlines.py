@@ -16,6 +16,22 @@ FROM (
 WHERE g.case_id = c.id
 """
 
+# SQLite (the development default, small databases): no UPDATE ... FROM with an alias.
+FILL_OTHER = """
+UPDATE cases_case SET delegated_deadlines = (
+    SELECT count(*) FROM cases_deadline d
+    WHERE d.case_id = cases_case.id AND d.state = 'open'
+        AND (d.owner_id IS NULL OR d.owner_id <> cases_case.assigned_worker_id)
+)
+WHERE assigned_worker_id IS NOT NULL
+"""
+
+
+def fill(apps, schema_editor):
+    sql = FILL if schema_editor.connection.vendor == "postgresql" else FILL_OTHER
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(sql)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -33,7 +49,7 @@ class Migration(migrations.Migration):
             name="delegated_deadlines",
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name="他人負責的進行中期限"),
         ),
-        migrations.RunSQL(FILL, migrations.RunSQL.noop),
+        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="case",
             index=models.Index(

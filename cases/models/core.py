@@ -6,12 +6,15 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case as CaseWhen
+from django.db.models import F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.audit_chain import ChainedRow
 from cases.history import AuditedHistoricalRecords
 from cases.identifiers import normalise_national_id
+from cases.models.indexes import NullsOrderIndex
 from cases.privacy import (
     EncryptedCharField,
     EncryptedDateField,
@@ -61,6 +64,15 @@ class Victim(models.Model):
         self.national_id_index = national_id_index(self.national_id)
 
 
+LIST_COLUMNS = [
+    "next_deadline_due_at",
+    "next_deadline_kind",
+    "last_contact_at",
+    "last_dispatched_at",
+    "delegated_deadlines",
+]
+
+
 class Case(models.Model):
     """案件: one per victim, opened from an intake and dispatched to a direct-service worker."""
 
@@ -91,7 +103,16 @@ class Case(models.Model):
     # answer 無立即危險 or by a supervisor. Every change is in the case's history with its note.
     danger_since = models.DateTimeField("立即危險標記時間", null=True, blank=True)
     danger_note = EncryptedTextField("立即危險標記說明", blank=True)
-    history = AuditedHistoricalRecords()
+    # What the case lists show and sort on, kept here by the hub's services in the same transaction as
+    # the deadline, contact or dispatch that changes them (cases.list_columns). Derived, so not history.
+    next_deadline_due_at = models.DateTimeField("下一個期限", null=True, blank=True, editable=False)
+    next_deadline_kind = models.CharField("下一個期限類別", max_length=24, blank=True, editable=False)
+    last_contact_at = models.DateTimeField("最後聯繫", null=True, blank=True, editable=False)
+    last_dispatched_at = models.DateTimeField("最近派案", null=True, blank=True, editable=False)
+    # Open deadlines on the case that its worker does not own (an escort's, or no one's): the worker's
+    # deadline dashboard lists them too, and finds them through the few cases where this is not 0.
+    delegated_deadlines = models.PositiveIntegerField("他人負責的進行中期限", default=0, editable=False)
+    history = AuditedHistoricalRecords(excluded_fields=LIST_COLUMNS)
 
     class Meta:
         verbose_name = "案件"
@@ -99,6 +120,14 @@ class Case(models.Model):
         ordering = ["-opened_at"]
         indexes = [
             models.Index(fields=["assigned_worker", "status", "-opened_at"], name="case_worker_status"),
+            # A worker's open cases holding deadlines someone else owns: the deadline dashboard looks
+            # them up once per request (selectors.open_deadlines_for_user); usually none.
+            models.Index(
+                fields=["assigned_worker"],
+                include=["id"],
+                name="case_worker_delegated",
+                condition=models.Q(status__in=["assigned", "close_requested"], delegated_deadlines__gt=0),
+            ),
             models.Index(fields=["status", "-opened_at"], name="case_status_opened"),
             models.Index(fields=["-opened_at"], name="case_opened"),
             models.Index(
@@ -109,6 +138,41 @@ class Case(models.Model):
             models.Index(fields=["danger_since", "-opened_at"], name="case_list_danger"),
             models.Index(
                 fields=["assigned_worker", "danger_since", "-opened_at"], name="case_list_worker_danger"
+            ),
+            # The other sorts of the lists, for a worker's cases and for the unit's (CASE_LIST_SORTS).
+            # With the id, so the unit's list by worker reads each worker's newest cases index-only.
+            models.Index(
+                fields=["assigned_worker", "-opened_at"], include=["id"], name="case_list_worker_opened"
+            ),
+            models.Index(
+                fields=["assigned_worker", "-opened_at"],
+                include=["id"],
+                name="case_list_worker_flagged",
+                condition=Q(danger_since__isnull=False),
+            ),
+            models.Index(fields=["next_deadline_due_at", "-opened_at"], name="case_list_due"),
+            models.Index(
+                fields=["assigned_worker", "next_deadline_due_at", "-opened_at"], name="case_list_worker_due"
+            ),
+            NullsOrderIndex(
+                F("last_contact_at").asc(nulls_first=True), F("opened_at").desc(), name="case_list_contact"
+            ),
+            NullsOrderIndex(
+                F("assigned_worker"),
+                F("last_contact_at").asc(nulls_first=True),
+                F("opened_at").desc(),
+                name="case_list_worker_contact",
+            ),
+            NullsOrderIndex(
+                F("last_dispatched_at").desc(nulls_last=True),
+                F("opened_at").desc(),
+                name="case_list_dispatched",
+            ),
+            NullsOrderIndex(
+                F("assigned_worker"),
+                F("last_dispatched_at").desc(nulls_last=True),
+                F("opened_at").desc(),
+                name="case_list_worker_dispatched",
             ),
         ]
         permissions = [
@@ -143,6 +207,10 @@ class CaseNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roc_year}: {self.last_number}"
+
+
+# Immediate danger first (0), then the rest (1): the intake queue's order and its index.
+QUEUE_ORDER = CaseWhen(When(immediate_danger="yes", then=Value(0)), default=Value(1))
 
 
 class Intake(models.Model):
@@ -245,7 +313,26 @@ class Intake(models.Model):
         verbose_name = "受理紀錄"
         verbose_name_plural = "受理紀錄"
         ordering = ["received_at"]
-        indexes = [models.Index(fields=["status", "received_at"], name="intake_queue")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="intake_queue"),
+            # The queue's order (selectors.intake_queue), so a page is read from the index instead of
+            # sorting every waiting intake (27,000 at a million cases).
+            models.Index(
+                QUEUE_ORDER, F("received_at"), name="intake_queue_danger", condition=Q(status="pending")
+            ),
+            # The search box looks among the waiting intakes only: these stay as small as the queue.
+            models.Index(
+                fields=["victim_name_index"], name="intake_pending_name", condition=Q(status="pending")
+            ),
+            models.Index(
+                fields=["victim_phone_index"], name="intake_pending_phone", condition=Q(status="pending")
+            ),
+            models.Index(
+                fields=["victim_national_id_index"],
+                name="intake_pending_national_id",
+                condition=Q(status="pending"),
+            ),
+        ]
         permissions = [("process_intake", "可處理受理佇列（開案、併案、派案）")]
 
     def __str__(self) -> str:

@@ -45,6 +45,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest queries"
         )
+        parser.add_argument(
+            "--pages",
+            nargs="+",
+            metavar="WORD",
+            help="time only the pages whose names contain one of these words (and the floor)",
+        )
         parser.add_argument("--no-save", action="store_true", help="do not write bench/results/*.json")
         parser.add_argument("--no-scan", action="store_true", help="skip timing the reminder scan")
         parser.add_argument(
@@ -125,7 +131,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Added {inbox:,} unread notifications to the bench users' inboxes.")
 
         self.stdout.write(f"Timing {options['requests']} requests per page ...")
-        results = run.run(users, requests=options["requests"], log=self.stdout.write)
+        results = run.run(users, requests=options["requests"], only=options["pages"], log=self.stdout.write)
         counts = run.scope_counts()
         self.stdout.write("")
         self.stdout.write(
