@@ -27,12 +27,13 @@ class TestCasePanel:
     def test_the_sheet_warning_shows_until_its_delivery_is_recorded(self, client, worker, case_of_worker):
         client.force_login(worker)
         assert 'id="sheet-warning"' in _case_page(client, case_of_worker)
+        handed_over = timezone.localtime()  # this minute: a fixed 09:30 is in the future after midnight
         response = client.post(
             reverse("safety:sheet_delivery_new", args=[case_of_worker.pk]),
             {
                 "method": "in_person",
-                "delivered_at_0": timezone.localdate().isoformat(),
-                "delivered_at_1": "09:30",
+                "delivered_at_0": handed_over.date().isoformat(),
+                "delivered_at_1": handed_over.strftime("%H:%M"),
             },
         )
         assert response.status_code == 302
