@@ -214,8 +214,10 @@ class TestPoliceReportDetails:
         )
         for item in (known, unknown, filed_before):
             item.refresh_from_db()
-        assert known.complaint_filed_on == TODAY() and known.victim_wishes == CaseOffence.Wishes.WANTS
-        assert unknown.complaint_filed_on == TODAY()
+        # The report's own day (three hours ago: yesterday between midnight and 03:00 Taipei).
+        report_day = timezone.localtime(report.scheduled_at).date()
+        assert known.complaint_filed_on == report_day and known.victim_wishes == CaseOffence.Wishes.WANTS
+        assert unknown.complaint_filed_on == report_day
         assert filed_before.complaint_filed_on == D(2025, 4, 1)  # an earlier filing is kept
         period = Deadline.objects.get(source_id=str(known.pk), kind=Deadline.Kind.COMPLAINT)
         assert period.state == Deadline.State.MISSED  # 114.09.12 had passed: recorded as it is
@@ -387,8 +389,9 @@ class TestPoliceNamedOnAReport:
         response = client.post(
             reverse("legal:prosecutor_new", args=[case.pk]),
             {
+                # This minute: a fixed 09:00 today is in the future before 09:00 Taipei.
                 "requested_at_0": format_roc(TODAY()),
-                "requested_at_1": "09:00",
+                "requested_at_1": timezone.localtime().strftime("%H:%M"),
                 "prosecutor_office": "臺灣臺北地方檢察署",
                 "urgency": "相對人手機內有影片，需即時扣押。",
             },
