@@ -41,7 +41,9 @@ def _broker_answers() -> bool:
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL the settings name: Celery would prefer a CELERY_BROKER_URL in the environment to its
+        # configuration, so a process whose settings point elsewhere would be told about another broker.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             # One attempt within CELERY_BROKER_CONNECTION_TIMEOUT: a probe must not hang on a dead broker.
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=None)
         return True
