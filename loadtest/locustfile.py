@@ -240,15 +240,19 @@ class Worker(StaffUser):
         if not cases:
             return
         case = self.rng.choice(cases)
-        if not self.get(case, "worker: case page"):
+        page = self.get(case, "worker: case page")
+        if not page:
             return
+        # As a worker would: the resource SMS only to a victim with a mobile on file (the form refuses it
+        # otherwise, with a message, which is the app working, not a failed request).
+        has_mobile = '手機</dt><dd class="col-7">—<' not in page
         html = self.get(case + "contact/", "worker: contact form")
         if not html:
             return
         day, hhmm = roc_now(hours_ago=1)
         data = dict(form_on(html, field="result")["hidden"], mode="phone")
         data.update(contacted_at_0=day, contacted_at_1=hhmm)
-        if self.rng.random() < 0.3:
+        if has_mobile and self.rng.random() < 0.3:
             data.update(result="not_reached", immediate_danger="", send_resource_sms="on")
         else:
             data.update(
