@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import hmac
 import json
@@ -65,20 +66,24 @@ def chained_models() -> list:
 # --- which columns are PII -------------------------------------------------------------------------
 
 
-def pii_fields(model) -> list[models.Field]:
-    """Encrypted columns and blind indexes: what retention blanks and what the digest keeps apart."""
-    return [
+@functools.cache
+def pii_fields(model) -> tuple[models.Field, ...]:
+    """Encrypted columns and blind indexes: what retention blanks and what the digest keeps apart.
+
+    Cached per model class (a list page seals 50 read-log rows per request)."""
+    return tuple(
         f
         for f in model._meta.concrete_fields
         if getattr(f, "encrypted", False)
         or (f.name.endswith("_index") and isinstance(f, models.CharField) and not f.editable)
-    ]
+    )
 
 
-def _content_fields(model) -> list[models.Field]:
+@functools.cache
+def _content_fields(model) -> tuple[models.Field, ...]:
     skip = {f.attname for f in pii_fields(model)} | set(CHAIN_COLUMNS)
     auto = model._meta.pk if isinstance(model._meta.pk, models.AutoField) else None
-    return [f for f in model._meta.concrete_fields if f.attname not in skip and f is not auto]
+    return tuple(f for f in model._meta.concrete_fields if f.attname not in skip and f is not auto)
 
 
 # --- canonical digests -----------------------------------------------------------------------------

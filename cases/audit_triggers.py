@@ -4,8 +4,10 @@ On every audit table (cases.audit_chain.chained_models(): the history table of e
 log, the audit events):
 
 - both databases: an INSERT trigger sets `chain_seq` and `chain_hash` from the table's
-  `cases_auditchainhead` row, which it updates in the same statement. On PostgreSQL that row's lock is
-  held until commit, so concurrent writers are chained in commit order. On SQLite (development) the
+  `cases_auditchainhead` row, which is updated in the same statement. On PostgreSQL a statement trigger
+  locks and reads that row before the rows and writes it once after them (row triggers carry the link
+  in transaction-local settings); the lock is held until commit, so concurrent writers are chained in
+  commit order. On SQLite (development) the
   trigger calls Django's SHA256() connection function, so rows inserted outside Django fail loudly.
 - PostgreSQL only: UPDATE and DELETE raise, for every role, except an UPDATE that only blanks PII
   columns while the transaction-local setting `app.redaction` is on (cases.retention), or that only
@@ -26,22 +28,54 @@ from django.db import connections
 HEAD_TABLE = "cases_auditchainhead"
 
 _PG_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION audit_chain_begin() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    head_seq bigint;
+    head_hash text;
+BEGIN
+    SELECT seq, last_hash INTO head_seq, head_hash FROM {HEAD_TABLE}
+        WHERE chain = TG_TABLE_NAME FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO {HEAD_TABLE} (chain, seq, last_hash) VALUES (TG_TABLE_NAME, 0, '')
+            ON CONFLICT (chain) DO NOTHING;
+        SELECT seq, last_hash INTO head_seq, head_hash FROM {HEAD_TABLE}
+            WHERE chain = TG_TABLE_NAME FOR UPDATE;
+    END IF;
+    PERFORM set_config('audit_chain.start_' || TG_TABLE_NAME, head_seq::text, true);
+    PERFORM set_config('audit_chain.seq_' || TG_TABLE_NAME, head_seq::text, true);
+    PERFORM set_config('audit_chain.hash_' || TG_TABLE_NAME, head_hash, true);
+    RETURN NULL;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION audit_chain_row() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     head_seq bigint;
     head_hash text;
 BEGIN
-    INSERT INTO {HEAD_TABLE} AS h (chain, seq, last_hash)
-    VALUES (TG_TABLE_NAME, 1,
-            encode(sha256(convert_to(coalesce(NEW.chain_digest, ''), 'UTF8')), 'hex'))
-    ON CONFLICT (chain) DO UPDATE
-        SET seq = h.seq + 1,
-            last_hash = encode(
-                sha256(convert_to(h.last_hash || coalesce(NEW.chain_digest, ''), 'UTF8')), 'hex')
-    RETURNING seq, last_hash INTO head_seq, head_hash;
+    -- The statement's running link, set by audit_chain_begin; unset (an error) if that trigger is missing.
+    head_seq := current_setting('audit_chain.seq_' || TG_TABLE_NAME)::bigint + 1;
+    head_hash := encode(sha256(convert_to(
+        current_setting('audit_chain.hash_' || TG_TABLE_NAME) || coalesce(NEW.chain_digest, ''), 'UTF8')), 'hex');
+    PERFORM set_config('audit_chain.seq_' || TG_TABLE_NAME, head_seq::text, true);
+    PERFORM set_config('audit_chain.hash_' || TG_TABLE_NAME, head_hash, true);
     NEW.chain_seq := head_seq;
     NEW.chain_hash := head_hash;
     RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION audit_chain_end() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    head_seq bigint;
+BEGIN
+    head_seq := current_setting('audit_chain.seq_' || TG_TABLE_NAME)::bigint;
+    IF head_seq <> current_setting('audit_chain.start_' || TG_TABLE_NAME)::bigint THEN
+        UPDATE {HEAD_TABLE}
+            SET seq = head_seq, last_hash = current_setting('audit_chain.hash_' || TG_TABLE_NAME)
+            WHERE chain = TG_TABLE_NAME;
+    END IF;
+    RETURN NULL;
 END
 $$;
 
@@ -86,6 +120,16 @@ $$;
 """
 
 
+# The head row is locked and read once per INSERT statement and written once after it; each row's link is
+# kept in transaction-local settings in between. A 50-row read-log insert (a list page) used to update
+# the head row 50 times: 50 dead versions of one hot row per page, which every later insert walked.
+_PG_CHAIN_TRIGGERS = (
+    ("audit_chain_begin", "BEFORE", "STATEMENT", "audit_chain_begin"),
+    ("audit_chain", "BEFORE", "ROW", "audit_chain_row"),
+    ("audit_chain_end", "AFTER", "STATEMENT", "audit_chain_end"),
+)
+
+
 def _quote_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -117,11 +161,12 @@ def install(*, using: str = "default", models=None) -> list[str]:
                 continue
             if connection.vendor == "postgresql":
                 pii = ", ".join(_quote_literal(f.column) for f in pii_fields(model))
-                cursor.execute(f"DROP TRIGGER IF EXISTS audit_chain ON {q(table)}")
-                cursor.execute(
-                    f"CREATE TRIGGER audit_chain BEFORE INSERT ON {q(table)} "
-                    "FOR EACH ROW EXECUTE FUNCTION audit_chain_row()"
-                )
+                for name, when, each, function in _PG_CHAIN_TRIGGERS:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {q(table)}")
+                    cursor.execute(
+                        f"CREATE TRIGGER {name} {when} INSERT ON {q(table)} "
+                        f"FOR EACH {each} EXECUTE FUNCTION {function}()"
+                    )
                 cursor.execute(f"DROP TRIGGER IF EXISTS audit_append_only ON {q(table)}")
                 cursor.execute(
                     f"CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON {q(table)} "

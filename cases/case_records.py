@@ -69,8 +69,10 @@ def probe_case_records(case) -> dict[str, bool]:
     kept on the case for this request (the case object lives as long as the request)."""
     db = case._state.db or "default"
     keys, sql, params = _probe_sql(db)
-    stand_ins = (_STAND_IN, _STAND_IN.hex, str(_STAND_IN))
-    params = [case.pk if p in stand_ins else p for p in params]
+    # The stand-in in the form the backend's compiler gave it (a UUID on PostgreSQL, hex text on SQLite).
+    pk = case.pk if isinstance(case.pk, uuid.UUID) else uuid.UUID(str(case.pk))
+    forms = {_STAND_IN: pk, _STAND_IN.hex: pk.hex, str(_STAND_IN): str(pk)}
+    params = [forms.get(p, p) if isinstance(p, uuid.UUID | str) else p for p in params]
     with connections[db].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

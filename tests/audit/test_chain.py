@@ -48,6 +48,22 @@ def test_rows_are_chained_in_order_and_the_chain_verifies(hotline, worker):
     call_command("audit_verify")
 
 
+def test_a_many_row_insert_is_chained_row_by_row_and_moves_the_head_once(hotline, worker):
+    """A list page logs 50 rows in one INSERT: each gets its own link, and the chain head ends on the last."""
+    from cases.models import AuditChainHead
+
+    cases = [make_case(actor=hotline, worker=worker) for _ in range(3)]
+    log_case_read(user=worker, case=cases[0], view="案件頁面")
+    log_list_reads(user=worker, case_ids=[c.pk for c in cases], view="案件列表")
+    log_list_reads(user=worker, case_ids=[c.pk for c in reversed(cases)], view="案件列表")
+    rows = list(CaseReadLog.objects.order_by("chain_seq").values_list("chain_seq", "chain_hash"))
+    assert [seq for seq, _ in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert len({h for _, h in rows}) == 7
+    head = AuditChainHead.objects.get(chain=CaseReadLog._meta.db_table)
+    assert (head.seq, head.last_hash) == rows[-1]
+    assert verify_table(CaseReadLog).finding is None
+
+
 def test_audit_verify_finds_the_first_altered_row(hotline, worker):
     case = make_case(actor=hotline, worker=worker)
     for _ in range(3):
