@@ -19,6 +19,23 @@ def referrals_for_user(user) -> QuerySet[Referral]:
     return qs.none()
 
 
+def referral_list_rows(user) -> QuerySet[Referral]:
+    """referrals_for_user with only what the list prints: the form's own fields and what shared_status
+    reads (the intake's and the case's status). No encrypted field is loaded, nor the referrer."""
+    return (
+        referrals_for_user(user)
+        .select_related(None)
+        .select_related("intake__case")
+        .only(
+            "submitted_at",
+            "referring_agency",
+            "contact_person",
+            "intake__status",
+            "intake__case__status",
+        )
+    )
+
+
 def referral_for_user(user, pk) -> Referral:
     try:
         return referrals_for_user(user).get(pk=pk)

@@ -1,52 +1,48 @@
 """{% deadline_table_rows rows show_case can_close %}: the <tr>s of a deadline table (cases/page_rows.py).
 
-Joined in Python with format_html (every value escaped): a page of 50 deadlines through the template
-language's loop, ifs and lookups cost more than the rest of the dashboard (docs/benchmarks.md).
+Joined in Python, every value escaped (cases.page_rows.esc): a page of 50 deadlines through the template
+language's loop, ifs and lookups cost more than the rest of the dashboard, and one format_html() per
+cell (600 a page, each escaping through Django's lazy-string wrappers) still cost 2 ms of the page's
+time at a million cases (docs/benchmarks.md).
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.forms import ModelChoiceField
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from cases.page_rows import esc
 
 register = template.Library()
 
-_ROW = (
-    '<tr class="deadline-{}">{}<td data-label="期限">{}{}<div class="small text-muted">{}</div>{}</td>'
-    '<td data-label="到期日">{}</td><td data-label="剩餘">{}</td><td data-label="負責人">{}</td>'
-    '<td data-label="狀態">{}{}</td><td>{}</td></tr>'
-)
+_WARNING = ' <span class="badge text-bg-warning">提醒</span>'
 
 
-def _cells(d, show_case: bool, can_close: bool) -> tuple:
-    return (
-        d.urgency,
-        format_html('<td data-label="案號"><a href="{}">{}</a></td>', d.case_url, d.case_number)
+def _row(d, show_case: bool, can_close: bool) -> str:
+    case = (
+        f'<td data-label="案號"><a href="{esc(d.case_url)}">{esc(d.case_number)}</a></td>'
         if show_case
-        else "",
-        d.title,
-        mark_safe(' <span class="badge text-bg-warning">提醒</span>') if d.is_warning else "",
-        d.kind_label,
-        format_html('<div class="small text-muted">{}</div>', d.note) if d.note else "",
-        d.due_label,
-        format_html('<span class="badge {}">{}</span>', d.badge_class, d.badge_text) if d.is_open else "—",
-        d.owner_name,
-        d.state_label,
-        format_html(
-            '<div class="small text-muted">{} {}{}</div>',
-            d.closed_by_name,
-            d.closed_on,
-            format_html("：{}", d.close_reason) if d.close_reason else "",
-        )
-        if d.closed_by_name
-        else "",
-        format_html(
-            '<a class="btn btn-sm btn-outline-secondary" href="{}">結束'
-            '<span class="visually-hidden">{}</span></a>',
-            d.close_url,
-            d.title,
-        )
+        else ""
+    )
+    note = f'<div class="small text-muted">{esc(d.note)}</div>' if d.note else ""
+    badge = f'<span class="badge {esc(d.badge_class)}">{esc(d.badge_text)}</span>' if d.is_open else "—"
+    closed = ""
+    if d.closed_by_name:
+        reason = f"：{esc(d.close_reason)}" if d.close_reason else ""
+        closed = f'<div class="small text-muted">{esc(d.closed_by_name)} {esc(d.closed_on)}{reason}</div>'
+    close = (
+        f'<a class="btn btn-sm btn-outline-secondary" href="{esc(d.close_url)}">結束'
+        f'<span class="visually-hidden">{esc(d.title)}</span></a>'
         if d.close_url and can_close
-        else "",
+        else ""
+    )
+    warning = _WARNING if d.is_warning else ""
+    return (
+        f'<tr class="deadline-{esc(d.urgency)}">{case}<td data-label="期限">{esc(d.title)}{warning}'
+        f'<div class="small text-muted">{esc(d.kind_label)}</div>{note}</td>'
+        f'<td data-label="到期日">{esc(d.due_label)}</td><td data-label="剩餘">{badge}</td>'
+        f'<td data-label="負責人">{esc(d.owner_name)}</td>'
+        f'<td data-label="狀態">{esc(d.state_label)}{closed}</td><td>{close}</td></tr>'
     )
 
 
@@ -54,29 +50,33 @@ def _cells(d, show_case: bool, can_close: bool) -> tuple:
 def deadline_table_rows(rows, show_case=False, can_close=False):
     if not rows:
         return mark_safe('<tr><td colspan="7" class="text-muted">沒有期限。</td></tr>')
-    return format_html_join("\n", _ROW, (_cells(d, show_case, can_close) for d in rows))
+    return mark_safe("\n".join(_row(d, show_case, can_close) for d in rows))
 
 
 @register.simple_tag
 def select_field(bound):
     """A filter's <select> (a ChoiceField or ModelChoiceField) joined in Python: Django's widget renders
     each <option> through a template, which cost half the dashboard's rendering for the owner and kind
-    filters (50-odd options)."""
+    filters (50-odd options). A ModelChoiceField's rows are read with one plain query: its own iterator
+    reads them through a server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL) and escapes each label
+    lazily."""
     value = bound.value()
     chosen = "" if value is None else str(value)
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (str(key), mark_safe(" selected") if str(key) == chosen else "", label)
-            for key, label in bound.field.choices
-        ),
+    field = bound.field
+    if isinstance(field, ModelChoiceField):
+        choices = [("", field.empty_label)] if field.empty_label is not None else []
+        choices += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset]
+    else:
+        choices = field.choices
+    options = "".join(
+        f'<option value="{esc(key)}"{" selected" if str(key) == chosen else ""}>{esc(label)}</option>'
+        for key, label in choices
     )
     return format_html(
         '<select name="{}" class="{}" id="{}"{}>{}</select>',
         bound.html_name,
-        bound.field.widget.attrs.get("class", ""),
+        field.widget.attrs.get("class", ""),
         bound.auto_id,
         mark_safe(' aria-invalid="true"') if bound.errors else "",
-        options,
+        mark_safe(options),
     )

@@ -139,6 +139,27 @@ class TestDeadlineDashboard:
         listed = client.get(self.url + tuesday.more_url)
         assert [d.title for d in listed.context["page"].object_list] == [f"第{i}項" for i in range(5)]
 
+    def test_list_and_agenda_rows_escape_what_they_print_and_link_the_case(self, client, worker, mine):
+        today = timezone.localdate()
+        monday = today - dt.timedelta(days=today.weekday())
+        _deadline(mine, (monday - today).days + 2, title="<b>開庭</b>")
+        client.force_login(worker)
+        for params in ({}, {"view": "week"}):
+            html = client.get(self.url, params).content.decode()
+            assert "&lt;b&gt;開庭&lt;/b&gt;" in html and "<b>開庭</b>" not in html
+            assert f'<a href="{mine.get_absolute_url()}">{mine.number}</a>' in html
+
+    def test_the_owner_filter_lists_the_workers_and_keeps_the_one_chosen(
+        self, client, supervisor, worker, worker2, mine
+    ):
+        client.force_login(supervisor)
+        html = client.get(self.url, {"owner": worker2.pk}).content.decode()
+        options = re.search(r'<select name="owner"[^>]*>(.*?)</select>', html).group(1)
+        assert options.startswith('<option value="">全部</option>')
+        assert f'<option value="{worker2.pk}" selected>' in options
+        assert f'<option value="{worker.pk}">' in options
+        assert options.count(" selected") == 1
+
     def test_closed_deadlines_leave_the_dashboard(self, client, worker, mine):
         deadline = _deadline(mine, 3)
         tracker.deadline_close(actor=worker, deadline=deadline, state=Deadline.State.DONE)
@@ -202,6 +223,21 @@ class TestNotifications:
         client.post(reverse("cases:notifications_read"))
         html = client.get(reverse("cases:notifications")).content.decode()
         assert "text-bg-danger" not in html
+
+    def test_each_unread_notification_has_its_own_read_form(self, client, worker, mine):
+        notify(recipients=[worker], kind=Notification.Kind.DEADLINE, text="<i>第一則</i>", case=mine)
+        notify(recipients=[worker], kind=Notification.Kind.DEADLINE, text="第二則", case=mine)
+        notify(recipients=[worker], kind=Notification.Kind.DEADLINE, text="已讀的一則", case=mine)
+        Notification.objects.filter(text="已讀的一則").update(read_at=timezone.now())
+        client.force_login(worker)
+        html = client.get(reverse("cases:notifications")).content.decode()
+        assert "&lt;i&gt;第一則&lt;/i&gt;" in html and "<i>第一則</i>" not in html
+        forms = re.findall(r'<form method="post"[^>]*>(.*?)</form>', html)
+        per_row = [f for f in forms if 'name="id"' in f]
+        assert len(per_row) == 2  # the read one has no 已讀 button
+        guards = {re.search(r'name="form_guard" value="([^"]+)"', f).group(1) for f in per_row}
+        assert len(guards) == 2 and all('name="csrfmiddlewaretoken"' in f for f in per_row)
+        assert html.count("fw-semibold") == 2
 
     def test_nobody_reads_another_users_notifications(self, client, worker, worker2, mine):
         notify(recipients=[worker], kind=Notification.Kind.DISPATCH, text="只給陳社工", case=mine)

@@ -102,6 +102,17 @@ class TestReferralList:
         assert "婦幼警察隊甲組" in html and "家防中心已收件，處理中" in html
         assert "信義分局乙組" not in html
 
+    def test_each_row_links_its_form_and_shows_how_far_it_got(self, client, hotline, worker, police):
+        opened = make_referral(police=police, referring_agency="<b>大安分局</b>")
+        case = services.case_open_from_intake(actor=hotline, intake=opened.intake)
+        services.dispatch_case(actor=hotline, case=case, worker=worker, reason="x")
+        make_referral(police=police, referring_agency="信義分局")
+        client.force_login(police)
+        html = client.get(reverse("referrals:list")).content.decode()
+        assert "&lt;b&gt;大安分局&lt;/b&gt;" in html and "<b>大安分局</b>" not in html
+        assert f'href="{opened.get_absolute_url()}"' in html
+        assert html.count("已開案，社工服務中") == 1 and html.count("家防中心已收件，處理中") == 1
+
     def test_the_hotline_sees_every_referral(self, client, hotline, police, police2):
         make_referral(police=police, referring_agency="婦幼警察隊甲組")
         make_referral(police=police2, referring_agency="信義分局乙組")
