@@ -188,6 +188,7 @@ class Seeder:
             case = Case(
                 number=number,
                 victim=victim,
+                victim_name_index=victim.name_index,
                 status=status,
                 assigned_worker=worker,
                 opened_at=at,

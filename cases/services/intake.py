@@ -141,7 +141,13 @@ def case_open_from_intake(*, actor, intake: Intake) -> Case:
     victim.set_phone(intake.victim_phone)
     victim.set_national_id(intake.victim_national_id)
     model_save(actor=actor, instance=victim)
-    case = Case(number=_next_case_number(), victim=victim, opened_by=actor, opened_at=timezone.now())
+    case = Case(
+        number=_next_case_number(),
+        victim=victim,
+        victim_name_index=victim.name_index,  # the search box's copy (Case.victim_name_index)
+        opened_by=actor,
+        opened_at=timezone.now(),
+    )
     model_save(actor=actor, instance=case)
     intake.case = case
     intake.status = Intake.Status.ACCEPTED
@@ -271,4 +277,6 @@ def victim_update(
             "sms_consent",
         ],
     )
+    # The search box finds cases by their copy of the name index; derived, so no history row.
+    Case.objects.filter(victim=victim).update(victim_name_index=victim.name_index)
     return victim

@@ -3,10 +3,15 @@ shown a logged read, the term never in a URL or stored."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import CaseReadLog
+from cases import services
+from cases.models import Case, CaseReadLog, Intake
+from cases.people import staff_name
 from cases.search import classify
 from tests.factories import make_case, make_intake, make_referral
 
@@ -111,3 +116,78 @@ class TestPrivacy:
             make_case(actor=hotline, worker=worker, victim_name="公孫明月", victim_phone=f"091200000{i}")
         with django_assert_num_queries(len(small.captured_queries)):
             assert len(search(client, "公孫明月").context["result"].cases) == 9
+
+
+class TestCommonName:
+    """A full name many victims share (thousands at a million cases): one bounded page of the newest, said
+    so on the page, and only what is shown is read and logged."""
+
+    @pytest.fixture
+    def page_of_two(self, monkeypatch):
+        monkeypatch.setattr("cases.search.MAX_RESULTS", 2)
+
+    def test_more_cases_than_a_page_show_the_newest_page_and_say_so(
+        self, page_of_two, client, hotline, worker
+    ):
+        cases = [make_case(actor=hotline, worker=worker, victim_name="東方若晴") for _ in range(3)]
+        for days, case in enumerate(cases):  # the last one made is the oldest
+            Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - dt.timedelta(days=days))
+        client.force_login(worker)
+        response = search(client, "東方若晴")
+        assert [c.pk for c in response.context["result"].cases] == [cases[0].pk, cases[1].pk]
+        html = response.content.decode()
+        assert cases[0].number in html and cases[2].number not in html
+        assert 'id="search-cases-more"' in html and "僅列出最新開案的 2 筆" in html
+        logged = set(CaseReadLog.objects.filter(view="搜尋結果").values_list("case_id", flat=True))
+        assert logged == {cases[0].pk, cases[1].pk}
+
+    def test_a_page_or_less_has_no_cap_note(self, page_of_two, client, hotline, worker):
+        make_case(actor=hotline, worker=worker, victim_name="東方若晴")
+        make_case(actor=hotline, worker=worker, victim_name="東方若晴")
+        client.force_login(worker)
+        response = search(client, "東方若晴")
+        assert len(response.context["result"].cases) == 2
+        assert 'id="search-cases-more"' not in response.content.decode()
+
+    def test_more_waiting_intakes_than_a_page_show_the_newest_page(self, page_of_two, client, hotline):
+        intakes = [make_intake(actor=hotline, victim_name="東方若晴") for _ in range(3)]
+        for days, intake in enumerate(intakes):
+            Intake.objects.filter(pk=intake.pk).update(received_at=timezone.now() - dt.timedelta(days=days))
+        client.force_login(hotline)
+        response = search(client, "東方若晴")
+        assert [i.pk for i in response.context["result"].intakes] == [intakes[0].pk, intakes[1].pk]
+        assert 'id="search-intakes-more"' in response.content.decode()
+        logged = set(CaseReadLog.objects.filter(view="搜尋結果").values_list("intake_id", flat=True))
+        assert logged == {intakes[0].pk, intakes[1].pk}
+
+
+class TestRows:
+    def test_a_row_prints_number_name_danger_status_worker_and_date(self, client, hotline, worker):
+        case = make_case(actor=hotline, worker=worker, victim_name="夏侯明澄")
+        Case.objects.filter(pk=case.pk).update(danger_since=timezone.now())
+        waiting = make_intake(actor=hotline, victim_name="夏侯明澄")
+        client.force_login(hotline)
+        html = search(client, "夏侯明澄").content.decode()
+        row = html.split('<table class="table table-hover bg-white stack-sm" id="search-cases">')[1]
+        row = row.split("<tbody>")[1].split("</tbody>")[0]
+        assert f'<a href="{case.get_absolute_url()}">{case.number}</a></td><td>夏侯明澄</td>' in row
+        assert 'class="badge text-bg-danger danger-flag"' in row and "有立即危險" in row
+        assert f"<td>服務中</td><td>{staff_name(worker)}</td>" in row
+        intakes = html.split('id="search-intakes">')[1].split("</ul>")[0]
+        assert f'<a href="{waiting.get_absolute_url()}">{waiting.get_source_display()} ' in intakes
+        assert "・夏侯明澄</li>" in intakes
+
+    def test_a_name_is_escaped(self, client, hotline, worker):
+        make_case(actor=hotline, worker=worker, victim_name="<b>司馬</b>")
+        client.force_login(hotline)
+        html = search(client, "<b>司馬</b>").content.decode()
+        assert "&lt;b&gt;司馬&lt;/b&gt;" in html and "<b>司馬</b>" not in html
+
+
+class TestRenamedVictim:
+    def test_the_case_is_found_by_the_new_name_not_the_old(self, client, hotline, worker):
+        case = make_case(actor=hotline, worker=worker, victim_name="皇甫舊名")
+        services.victim_update(actor=hotline, victim=case.victim, name="皇甫新名")
+        client.force_login(worker)
+        assert [c.pk for c in search(client, "皇甫新名").context["result"].cases] == [case.pk]
+        assert search(client, "皇甫舊名").context["result"].empty
