@@ -69,8 +69,16 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
 
 
 def mark_read_for_case(*, user, case: Case, kinds: Iterable[str]) -> int:
-    """Opening the case settles the notifications that only pointed to it (e.g. 「已派給您承辦」)."""
-    return unread_for(user).filter(case=case, kind__in=list(kinds)).update(read_at=timezone.now())
+    """Opening the case settles the notifications that only pointed to it (e.g. 「已派給您承辦」).
+
+    No UPDATE for the dispatch notices when the case page's probe (cases.case_records, asked for this
+    user) found none of them unread: the usual case, and it was a write on every view of the page."""
+    from cases.case_records import no_unread_dispatch_notices
+
+    kinds = list(kinds)
+    if set(kinds) <= {Notification.Kind.DISPATCH} and no_unread_dispatch_notices(case, user):
+        return 0
+    return unread_for(user).filter(case=case, kind__in=kinds).update(read_at=timezone.now())
 
 
 def notify_role_change(*, user, before: set[str], after: set[str], actor) -> None:

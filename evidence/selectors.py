@@ -94,14 +94,19 @@ def case_evidence_panel(case) -> dict:
     items = case_rows(
         case,
         "evidence.items",
-        EvidenceItem.objects.filter(case=case)
-        .select_related("platform", "created_by")
-        .order_by("created_at"),
+        lambda: (
+            EvidenceItem.objects.filter(case=case)
+            .select_related("platform", "created_by")
+            .order_by("created_at")
+        ),
     )
     teaching = case_first(
-        case, "evidence.teaching", EvidenceTeaching.objects.filter(case=case).select_related("taught_by")
+        case,
+        "evidence.teaching",
+        lambda: EvidenceTeaching.objects.filter(case=case).select_related("taught_by"),
     )
-    checklist = checklist_items()
+    # The checklist (a catalogue) is shown, and weighed, only with a teaching: most cases have none.
+    checklist = checklist_items() if teaching is not None else []
     ticked = set(teaching.ticked) if teaching else set()
     groups = []
     for value, label in ChecklistItem.Group.choices:

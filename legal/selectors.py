@@ -232,7 +232,7 @@ def _periods(case: Case) -> dict[tuple[str, str, str], Deadline]:
     rows = case_rows(
         case,
         "legal.deadlines",
-        Deadline.objects.filter(case=case, source_type__app_label="legal").select_related(
+        lambda: Deadline.objects.filter(case=case, source_type__app_label="legal").select_related(
             "source_type", "closed_by"
         ),
     )
@@ -258,9 +258,9 @@ def _load_legal_panel(case: Case) -> dict:
     offences = case_rows(
         case,
         "legal.offences",
-        case.offences.select_related("offence", "accusation", "accusation__filed_by", "created_by").order_by(
-            "created_at"
-        ),
+        lambda: case.offences.select_related(
+            "offence", "accusation", "accusation__filed_by", "created_by"
+        ).order_by("created_at"),
     )
     complaint_days = [
         timezone.localtime(d.due_at).date()
@@ -319,7 +319,9 @@ def _load_legal_panel(case: Case) -> dict:
         for c in case_rows(
             case,
             "legal.consultations",
-            case.legal_consultations.select_related("escort_worker", "created_by").order_by("-scheduled_at"),
+            lambda: case.legal_consultations.select_related("escort_worker", "created_by").order_by(
+                "-scheduled_at"
+            ),
         )
     ]
     reports = []
@@ -327,7 +329,7 @@ def _load_legal_panel(case: Case) -> dict:
     report_rows = case_rows(
         case,
         "legal.police_reports",
-        case.police_reports.select_related("escort_worker", "created_by", "officer").order_by(
+        lambda: case.police_reports.select_related("escort_worker", "created_by", "officer").order_by(
             "-scheduled_at"
         ),
     )
@@ -352,29 +354,29 @@ def _load_legal_panel(case: Case) -> dict:
     return {
         "offences": rows,
         "consultations": consultations,
-        "subsidies": case_rows(case, "legal.subsidies", case.subsidies.order_by("-applied_on")),
+        "subsidies": case_rows(case, "legal.subsidies", lambda: case.subsidies.order_by("-applied_on")),
         "police_reports": reports,
         "directions": case_rows(
             case,
             "legal.directions",
-            case.prosecutor_directions.select_related("requested_by").order_by("-requested_at"),
+            lambda: case.prosecutor_directions.select_related("requested_by").order_by("-requested_at"),
         ),
         "talks": case_rows(
             case,
             "legal.talks",
-            case.preservation_talks.select_related("officer", "police_report", "created_by").order_by(
+            lambda: case.preservation_talks.select_related("officer", "police_report", "created_by").order_by(
                 "-discussed_at"
             ),
         ),
         "explanations": case_rows(
             case,
             "legal.explanations",
-            case.law_explanations.select_related("by").order_by("-explained_on", "-created_at"),
+            lambda: case.law_explanations.select_related("by").order_by("-explained_on", "-created_at"),
         ),
         "lawyer_referrals": case_rows(
             case,
             "legal.lawyer_referrals",
-            case.lawyer_referrals.select_related("subsidy", "created_by").order_by(
+            lambda: case.lawyer_referrals.select_related("subsidy", "created_by").order_by(
                 "-matched_on", "-created_at"
             ),
         ),

@@ -5,7 +5,7 @@ from referrals.selectors import referrals_for_case
 
 
 def _context(request, case):
-    referrals = case_rows(case, "referrals.referrals", referrals_for_case(case))
+    referrals = case_rows(case, "referrals.referrals", lambda: referrals_for_case(case))
     return {"referrals": referrals} if referrals else None
 
 

@@ -14,7 +14,9 @@ URL = "#panel-safety"
 def safety_entries(case, user) -> list[CaseEntry]:
     entries = []
     for d in case_rows(
-        case, "safety.deliveries", SheetDelivery.objects.filter(case=case).select_related("delivered_by")
+        case,
+        "safety.deliveries",
+        lambda: SheetDelivery.objects.filter(case=case).select_related("delivered_by"),
     ):
         entries.append(
             CaseEntry(
@@ -27,7 +29,7 @@ def safety_entries(case, user) -> list[CaseEntry]:
         )
     # Reviews belong to the plan: none without one.
     for r in case_rows(
-        case, "safety.plan", PlanReview.objects.filter(plan__case=case).select_related("reviewed_by")
+        case, "safety.plan", lambda: PlanReview.objects.filter(plan__case=case).select_related("reviewed_by")
     ):
         entries.append(
             CaseEntry(
@@ -35,7 +37,7 @@ def safety_entries(case, user) -> list[CaseEntry]:
             )
         )
     for o in case_rows(
-        case, "safety.orders", ProtectionOrder.objects.filter(case=case).select_related("created_by")
+        case, "safety.orders", lambda: ProtectionOrder.objects.filter(case=case).select_related("created_by")
     ):
         entries.append(
             CaseEntry(

@@ -72,14 +72,16 @@ def case_safety_panel(case: Case, user) -> dict:
     """
     full = may_edit_case(user, case)
     deliveries = case_rows(
-        case, "safety.deliveries", SheetDelivery.objects.filter(case=case).select_related("delivered_by")
+        case,
+        "safety.deliveries",
+        lambda: SheetDelivery.objects.filter(case=case).select_related("delivered_by"),
     )
     plan = case_first(
         case,
         "safety.plan",
-        SafetyPlan.objects.filter(case=case).select_related("created_by", "last_reviewed_by"),
+        lambda: SafetyPlan.objects.filter(case=case).select_related("created_by", "last_reviewed_by"),
     )
-    orders = case_rows(case, "safety.orders", ProtectionOrder.objects.filter(case=case))
+    orders = case_rows(case, "safety.orders", lambda: ProtectionOrder.objects.filter(case=case))
     actions: list[SafetyAction] = []
     reviews = []
     placements: list[ShelterPlacement] = []
@@ -87,7 +89,7 @@ def case_safety_panel(case: Case, user) -> dict:
         placements = case_rows(
             case,
             "safety.placements",
-            ShelterPlacement.objects.filter(case=case).select_related(
+            lambda: ShelterPlacement.objects.filter(case=case).select_related(
                 "scheme", "requested_by", "approved_by"
             ),
         )

@@ -53,35 +53,43 @@ def case_services_panel(case: Case) -> dict:
     screenings = case_rows(
         case,
         "services.screenings",
-        Screening.objects.filter(case=case)
-        .select_related("created_by", "ptsd_instrument")
-        .order_by("screened_at"),
+        lambda: (
+            Screening.objects.filter(case=case)
+            .select_related("created_by", "ptsd_instrument")
+            .order_by("screened_at")
+        ),
     )
     referrals = case_rows(
         case,
         "services.referrals",
-        CounsellingReferral.objects.filter(case=case)
-        .select_related("programme")
-        .order_by("referred_on", "created_at"),
+        lambda: (
+            CounsellingReferral.objects.filter(case=case)
+            .select_related("programme")
+            .order_by("referred_on", "created_at")
+        ),
     )
     escorts = case_rows(
         case,
         "services.escorts",
-        Escort.objects.filter(case=case)
-        .select_related("worker", "checklist", "report", "counselling_referral")
-        .order_by("-starts_at"),
+        lambda: (
+            Escort.objects.filter(case=case)
+            .select_related("worker", "checklist", "report", "counselling_referral")
+            .order_by("-starts_at")
+        ),
     )
     notes = case_rows(
         case,
         "services.notes",
-        SupportNote.objects.filter(case=case).select_related("created_by").order_by("-noted_at"),
+        lambda: SupportNote.objects.filter(case=case).select_related("created_by").order_by("-noted_at"),
     )
     declined = case_rows(
         case,
         "services.declined",
-        DeclinedEscortRequest.objects.filter(case=case)
-        .select_related("declined_by")
-        .order_by("requested_on"),
+        lambda: (
+            DeclinedEscortRequest.objects.filter(case=case)
+            .select_related("declined_by")
+            .order_by("requested_on")
+        ),
     )
     case._services_panel = {
         "support_notes": notes,

@@ -44,17 +44,19 @@ def case_takedown_panel(case) -> dict:
     complaints = case_rows(
         case,
         "takedown.complaints",
-        TakedownComplaint.objects.filter(case=case)
-        .select_related("created_by")
-        .prefetch_related("targets", follow_ups)
-        .order_by("-filed_at"),
+        lambda: (
+            TakedownComplaint.objects.filter(case=case)
+            .select_related("created_by")
+            .prefetch_related("targets", follow_ups)
+            .order_by("-filed_at")
+        ),
     )
     rows = [
         {"complaint": c, "sla": rules.sla_state(due=c.due_at, resolved_at=c.resolved_at, now=now)}
         for c in complaints
     ]
-    stopncii = case_first(case, "takedown.stopncii", StopNCIICase.objects.filter(case=case))
-    advice = case_first(case, "takedown.advice", PreventionAdvice.objects.filter(case=case))
+    stopncii = case_first(case, "takedown.stopncii", lambda: StopNCIICase.objects.filter(case=case))
+    advice = case_first(case, "takedown.advice", lambda: PreventionAdvice.objects.filter(case=case))
     case.__dict__["_takedown_panel"] = context = {"complaints": rows, "stopncii": stopncii, "advice": advice}
     return context
 
