@@ -112,7 +112,11 @@ class Case(models.Model):
     # Open deadlines on the case that its worker does not own (an escort's, or no one's): the worker's
     # deadline dashboard lists them too, and finds them through the few cases where this is not 0.
     delegated_deadlines = models.PositiveIntegerField("他人負責的進行中期限", default=0, editable=False)
-    history = AuditedHistoricalRecords(excluded_fields=LIST_COLUMNS)
+    # The victim's name index, copied here by the services that open a case or rename its victim, so the
+    # search box reads a name's newest cases from an index (case_search_name) instead of sorting all of
+    # them: at a million cases one full name matches thousands. Blanked with the case by retention.
+    victim_name_index = models.CharField("被害人姓名比對碼", max_length=64, blank=True, editable=False)
+    history = AuditedHistoricalRecords(excluded_fields=[*LIST_COLUMNS, "victim_name_index"])
 
     class Meta:
         verbose_name = "案件"
@@ -151,6 +155,11 @@ class Case(models.Model):
                 condition=Q(danger_since__isnull=False),
             ),
             models.Index(fields=["next_deadline_due_at", "-opened_at"], name="case_list_due"),
+            # The search box by full name (cases.search): a page of a name's newest cases, unit and worker.
+            models.Index(fields=["victim_name_index", "-opened_at"], name="case_search_name"),
+            models.Index(
+                fields=["assigned_worker", "victim_name_index", "-opened_at"], name="case_search_worker_name"
+            ),
             models.Index(
                 fields=["assigned_worker", "next_deadline_due_at", "-opened_at"], name="case_list_worker_due"
             ),
@@ -320,9 +329,12 @@ class Intake(models.Model):
             models.Index(
                 QUEUE_ORDER, F("received_at"), name="intake_queue_danger", condition=Q(status="pending")
             ),
-            # The search box looks among the waiting intakes only: these stay as small as the queue.
+            # The search box looks among the waiting intakes only: these stay as small as the queue. By
+            # name newest first, so a common name's first page is read from the index, not sorted.
             models.Index(
-                fields=["victim_name_index"], name="intake_pending_name", condition=Q(status="pending")
+                fields=["victim_name_index", "-received_at"],
+                name="intake_pending_name",
+                condition=Q(status="pending"),
             ),
             models.Index(
                 fields=["victim_phone_index"], name="intake_pending_phone", condition=Q(status="pending")
@@ -394,12 +406,36 @@ class CaseReadLog(ChainedRow):
     intake or a user cannot erase who read it (cases are closed and anonymised, accounts deactivated).
     """
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="read_logs")
+    # No database constraint and no single-column index on the three links (PROTECT still applies in
+    # Django): a list page inserts 50 rows, and each constraint check locked the case row it named
+    # (FOR KEY SHARE, a write to 50 case rows per page view), while the indexes below already lead with
+    # case and user. An audit row must outlive what it names anyway.
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="read_logs",
+        db_constraint=False,
+        db_index=False,
+    )
     # A waiting intake shown in the queue, before any case exists.
     intake = models.ForeignKey(
-        "cases.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Intake",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     view = models.CharField("頁面", max_length=40)  # the page as staff name it, shown on the timeline
     read_at = models.DateTimeField(default=timezone.now)
 
@@ -409,6 +445,8 @@ class CaseReadLog(ChainedRow):
         indexes = [
             models.Index(fields=["case", "read_at"], name="readlog_case_time"),
             models.Index(fields=["user", "read_at"], name="readlog_user_time"),  # the audit page per user
+            # Most rows name a case, not a waiting intake.
+            models.Index(fields=["intake"], name="readlog_intake", condition=models.Q(intake__isnull=False)),
         ]
 
     def __str__(self) -> str:

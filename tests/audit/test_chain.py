@@ -177,3 +177,23 @@ def test_key_rotation_of_history_rows_is_allowed_and_keeps_the_chain(settings, h
     call_command("rotate_keys", stdout=StringIO(), stderr=StringIO())
     settings.FIELD_ENCRYPTION_KEYS = [new]
     assert [m for m in chained_models() if verify_table(m).finding] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_list_read_outside_a_transaction_is_written_and_chained_and_only_it_skips_the_flush():
+    """A page's list read commits on its own (synchronous_commit off for that one insert on PostgreSQL);
+    the rows are there at once, chained, and the connection's setting is untouched afterwards."""
+    from cases.roles import sync_role_groups
+    from tests.factories import make_user
+
+    sync_role_groups()  # transactional tests start from flushed tables
+    hotline, worker = make_user("hotline", "hotline"), make_user("worker", "social_worker")
+    cases = [make_case(actor=hotline, worker=worker) for _ in range(2)]
+    assert not connection.in_atomic_block
+    log_list_reads(user=worker, case_ids=[c.pk for c in cases], view="案件列表")
+    assert set(CaseReadLog.objects.values_list("case_id", flat=True)) == {c.pk for c in cases}
+    assert verify_table(CaseReadLog).finding is None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
