@@ -9,12 +9,14 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case as CaseWhen
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from cases.case_records import case_rows
+from cases.case_records import case_rows, take_case_records_probe, with_case_records_probe
 from cases.models import (
     BreakGlassGrant,
     Case,
@@ -33,25 +35,6 @@ from cases.registry import timeline_sources
 from cases.roles import Role, has_role
 from cases.tracker import end_of_day
 
-# A list row shows the victim's name and nothing else encrypted: loading the other columns decrypted
-# five fields a row (250 Fernet decryptions for a page of 50) to show one.
-LIST_DEFERRED = (
-    "danger_note",
-    "victim__phone",
-    "victim__national_id",
-    "victim__address",
-    "victim__birth_date",
-)
-INTAKE_LIST_DEFERRED = (
-    "caller_name",
-    "victim_phone",
-    "victim_national_id",
-    "victim_birth_date",
-    "wishes_note",
-    "narrative",
-    "closed_note",
-)
-
 
 def cases_for_user(user) -> QuerySet[Case]:
     """Need-to-know: supervisors and the hotline see the unit's cases, a worker only their own."""
@@ -65,14 +48,20 @@ def cases_for_user(user) -> QuerySet[Case]:
     return qs.none()
 
 
-def case_for_user(user, pk, *, write: bool = False) -> Case:
+def case_for_user(user, pk, *, write: bool = False, probe: bool = False) -> Case:
     """The case, or 404 when the user may not see it (so its existence is not revealed).
 
-    With write, a closed case is refused with 403 and a message: it is read-only until reopened.
+    With write, a closed case is refused with 403 and a message: it is read-only until reopened. With
+    probe (the case page), which kinds of records the case has is read in the same query
+    (cases.case_records.with_case_records_probe).
     """
     qs = cases_for_user(user).select_related("victim", "opened_by")
+    if probe:
+        qs = with_case_records_probe(qs, pk, user)
     try:
         case = qs.get(pk=pk)
+        if probe:
+            take_case_records_probe(case, user)
     except (Case.DoesNotExist, ValueError, ValidationError):
         # 緊急調閱 opens a case to read, never to write: the same 404 otherwise.
         case = None if write else break_glass_case(user, pk)
@@ -152,13 +141,38 @@ def referred_cases_for_user(user) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=referred.values("case_id"))
 
 
-def intake_queue() -> QuerySet[Intake]:
-    """Waiting intakes, immediate danger first, then the longest-waiting (the queue is short)."""
+# What a row of the intake queue prints (cases/case_rows.py): the victim's name is the one encrypted
+# column read; whether a victim with the same phone or ID already exists is a probe per row.
+INTAKE_QUEUE_COLUMNS = (
+    "pk",
+    "received_at",
+    "source",
+    "source_organisation",
+    "victim_name",
+    "immediate_danger",
+)
+
+
+def intake_queue_rows() -> QuerySet:
+    """Waiting intakes, immediate danger first, then the longest-waiting (the index intake_queue_danger),
+    as INTAKE_QUEUE_COLUMNS tuples plus `matched`, in one query."""
+
+    # Each probe only for an intake that has the identifier (thousands of victims have none, ''), and as
+    # a scalar subquery with LIMIT 1: an EXISTS here was planned as one hash of every victim's index.
+    def first_victim(column: str):
+        probe = Victim.objects.filter(**{column: OuterRef(f"victim_{column}")}).order_by().values("pk")[:1]
+        return CaseWhen(When(~Q(**{f"victim_{column}": ""}), then=Subquery(probe)), default=None)
+
+    matched = ExpressionWrapper(Q(match_id__isnull=False), output_field=BooleanField())
     return (
         Intake.objects.filter(status=Intake.Status.PENDING)
-        .select_related("created_by")
-        .annotate(danger_rank=QUEUE_ORDER)  # the order of the index intake_queue_danger
+        .annotate(
+            danger_rank=QUEUE_ORDER,
+            match_id=Coalesce(first_victim("phone_index"), first_victim("national_id_index")),
+            matched=matched,
+        )
         .order_by("danger_rank", "received_at")
+        .values_list(*INTAKE_QUEUE_COLUMNS, "matched", named=True)
     )
 
 
@@ -183,27 +197,6 @@ def matching_cases(*, phone_index: str, national_id_index: str) -> QuerySet[Case
     return Case.objects.filter(condition).select_related("victim", "assigned_worker").order_by("-opened_at")
 
 
-def match_flags(intakes: list[Intake]) -> dict:
-    """For a page of intakes: which ones match an existing victim. One query for the whole page."""
-    phones = {i.victim_phone_index for i in intakes if i.victim_phone_index}
-    ids = {i.victim_national_id_index for i in intakes if i.victim_national_id_index}
-    if not phones and not ids:
-        return {}
-    victims = Victim.objects.filter(Q(phone_index__in=phones) | Q(national_id_index__in=ids)).values_list(
-        "phone_index", "national_id_index"
-    )
-    known_phones, known_ids = set(), set()
-    for phone, nid in victims:
-        known_phones.add(phone)
-        known_ids.add(nid)
-    return {
-        i.pk: True
-        for i in intakes
-        if (i.victim_phone_index and i.victim_phone_index in known_phones)
-        or (i.victim_national_id_index and i.victim_national_id_index in known_ids)
-    }
-
-
 def social_workers(*, caseloads: bool = True):
     """Active social workers by name; with caseloads, each one's open cases (capped: 「999+」)."""
     from django.contrib.auth import get_user_model
@@ -224,22 +217,28 @@ def social_workers(*, caseloads: bool = True):
     return workers.annotate(open_cases=CappedCount(open_cases))
 
 
-def unit_overview() -> dict:
+def unit_overview(*, also: dict | None = None) -> dict:
     """Supervisor's home: counts by state, of waiting intakes and of flagged cases, in one query. Each
-    worker's caseload is a chart of the overview (cases/dashboards.py), computed by a beat job."""
+    worker's caseload is a chart of the overview (cases/dashboards.py), computed by a beat job.
+
+    `also`: more querysets to count in the same query (the overview panels'); their capped numbers are
+    returned under "also"."""
     # Counted from the indexes with a cap (「999+」) in one query: GROUP BY status read every case
     # (395 ms at 1M cases).
+    also = also or {}
     counts = capped_counts(
         {
             **{value: Case.objects.filter(status=value) for value in Case.Status.values},
             "pending": Intake.objects.filter(status=Intake.Status.PENDING),
             "flagged": Case.objects.filter(danger_since__isnull=False),
+            **{("also", key): qs for key, qs in also.items()},
         }
     )
     return {
         "status_counts": [(label, capped(counts[value]), value) for value, label in Case.Status.choices],
         "pending_intakes": capped(counts["pending"]),
         "flagged_count": capped(counts["flagged"]),
+        "also": {key: capped(counts[("also", key)]) for key in also},
     }
 
 
@@ -517,15 +516,10 @@ def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_chan
     return entries
 
 
-def flagged_cases(user) -> QuerySet[Case]:
-    """Cases in the user's scope that carry the immediate-danger flag, longest-flagged first."""
-    return (
-        cases_for_user(user)
-        .filter(danger_since__isnull=False)
-        .select_related("victim")
-        .defer(*LIST_DEFERRED)
-        .order_by("danger_since")
-    )
+def flagged_cases(user) -> QuerySet:
+    """Cases in the user's scope that carry the immediate-danger flag, longest-flagged first, as
+    case_list_rows() tuples."""
+    return case_list_rows(cases_for_user(user).filter(danger_since__isnull=False)).order_by("danger_since")
 
 
 # --- the case lists: what needs doing next (issue: everyday use) ------------------------------------
@@ -566,8 +560,9 @@ def _worker_pk(worker_id: str) -> int | None:
 
 def case_list(
     user, *, status: str = "", worker_id: str = "", flagged: bool = False, sort: str = "", rows: int
-) -> tuple[QuerySet[Case], QuerySet[Case]]:
-    """The case list in the user's scope, filtered and sorted: (the rows to page, the rows to count).
+) -> tuple[QuerySet, QuerySet[Case]]:
+    """The case list in the user's scope, filtered and sorted: (the rows to page, as CASE_LIST_COLUMNS
+    tuples, and the cases to count).
 
     `rows`: how many rows the page asked for needs (page number × page size). By worker over the unit,
     sorting every case in scope by a joined name took a second at 100,000 cases; instead each worker's
@@ -596,10 +591,30 @@ def case_list(
     return ordered.filter(pk__in=first), scope
 
 
-def case_list_rows(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """Each case with its victim's name and its worker. The next open deadline, last contact and latest
-    dispatch are columns of the case (cases.list_columns), kept by the services that change them."""
-    return qs.select_related("victim", "assigned_worker").defer(*LIST_DEFERRED)
+# What a row of the case list prints, read as tuples: no model instance per case, victim and worker, and
+# of the victim's encrypted columns only the name is decrypted (cases/case_rows.py builds the row).
+CASE_LIST_COLUMNS = (
+    "pk",
+    "number",
+    "victim__name",
+    "status",
+    "danger_since",
+    "next_deadline_due_at",
+    "next_deadline_kind",
+    "last_contact_at",
+    "last_dispatched_at",
+    "assigned_worker__last_name",
+    "assigned_worker__first_name",
+    "assigned_worker__username",
+    "opened_at",
+)
+
+
+def case_list_rows(qs: QuerySet[Case]) -> QuerySet:
+    """Each case with its victim's name and its worker, as CASE_LIST_COLUMNS tuples. The next open
+    deadline, last contact and latest dispatch are columns of the case (cases.list_columns), kept by the
+    services that change them."""
+    return qs.values_list(*CASE_LIST_COLUMNS, named=True)
 
 
 def filter_case_list(qs: QuerySet[Case], *, status: str = "", worker_id: str = "", flagged: bool = False):

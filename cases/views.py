@@ -17,7 +17,13 @@ from cases import dashboards, notifications, selectors, services, tracker, views
 from cases import search as case_search
 from cases.ages import is_minor_on, minor_label, victim_is_minor
 from cases.case_records import case_rows, probe_case_records
-from cases.case_rows import case_list_cells
+from cases.case_rows import (
+    case_list_html,
+    intake_queue_html,
+    option_tags,
+    overview_flagged_html,
+    overview_recent_html,
+)
 from cases.forms import (
     AppointmentForm,
     CallIntakeForm,
@@ -34,11 +40,18 @@ from cases.forms import (
 )
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake, Notification
-from cases.page_rows import case_deadline_rows, dashboard_rows, notification_rows, week_agenda
+from cases.page_rows import case_deadline_rows, dashboard_rows, notification_rows, person_name, week_agenda
 from cases.paging import CappedPaginator, capped_page, page_number
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read, log_list_reads
-from cases.registry import flag_notes, home_page_for, intake_panels_for, overview_panels_for, panels_for
+from cases.registry import (
+    flag_notes,
+    home_page_for,
+    intake_panels_for,
+    overview_panel_counts,
+    overview_panels_for,
+    panels_for,
+)
 from cases.sms import outbox
 
 PAGE_SIZE = 50
@@ -70,13 +83,9 @@ def home(request):
 @permission_required("cases.process_intake", raise_exception=True)
 @require_GET
 def intake_queue(request):
-    queue = selectors.intake_queue().defer(*selectors.INTAKE_LIST_DEFERRED)
-    page = capped_page(queue, PAGE_SIZE, request.GET.get("page"))
-    intakes = list(page.object_list)
-    flags = selectors.match_flags(intakes)
-    rows = [(intake, flags.get(intake.pk, False)) for intake in intakes]
-    log_list_reads(user=request.user, intake_ids=[intake.pk for intake in intakes], view="待處理受理紀錄")
-    return render(request, "cases/intake_queue.html", {"page": page, "rows": rows})
+    page = capped_page(selectors.intake_queue_rows(), PAGE_SIZE, request.GET.get("page"))
+    log_list_reads(user=request.user, intake_ids=[row.pk for row in page], view="待處理受理紀錄")
+    return render(request, "cases/intake_queue.html", {"page": page, "rows_html": intake_queue_html(page)})
 
 
 @login_required
@@ -197,26 +206,33 @@ def my_cases(request):
         rows=page_number(request.GET.get("page")) * PAGE_SIZE,
     )
     page = capped_page(cases, PAGE_SIZE, request.GET.get("page"), count_from=scope)
-    log_list_reads(user=request.user, case_ids=[case.pk for case in page], view="案件列表")
+    log_list_reads(user=request.user, case_ids=[row.pk for row in page], view="案件列表")
     filters = {
         k: v for k, v in (("status", status), ("worker", worker), ("flag", "1" if flagged else "")) if v
     }
+    workers = (
+        selectors.social_workers(caseloads=False).values_list("pk", "last_name", "first_name", "username")
+        if request.user.has_perm("cases.view_all_cases")
+        else None
+    )
     context = {
         "page": page,
         "status": status,
-        "statuses": Case.Status.choices,
+        "status_options": option_tags(Case.Status.choices, status),
         "worker": worker,
-        "workers": (
-            selectors.social_workers(caseloads=False)
-            if request.user.has_perm("cases.view_all_cases")
+        "worker_options": (
+            option_tags(((pk, person_name(last, first, name)) for pk, last, first, name in workers), worker)
+            if workers is not None
             else None
         ),
         "flagged": flagged,
         "sort": sort,
-        "sorts": [(key, label) for key, (label, _) in selectors.CASE_LIST_SORTS.items()],
+        "sort_options": option_tags(
+            ((key, label) for key, (label, _) in selectors.CASE_LIST_SORTS.items()), sort
+        ),
         "query": urlencode(filters),
         "sort_query": urlencode({**filters, "sort": sort}),
-        "rows": case_list_cells(page),
+        "rows_html": case_list_html(page),
     }
     return render(request, "cases/case_list.html", context)
 
@@ -225,16 +241,18 @@ def my_cases(request):
 @require_GET
 def case_detail(request, pk):
     try:
-        case = selectors.case_for_user(request.user, pk)
+        # With the case, in the same query: which of the page's thirty kinds of records it has, and whether
+        # the user has unread notifications of it (the dispatch notices are marked read only then).
+        case = selectors.case_for_user(request.user, pk, probe=True)
     except Http404:
         if not request.user.has_perm("cases.break_glass"):
             raise
         return views_oversight.break_glass_refusal(request, pk)  # the same 404, with 緊急調閱 offered
     log_case_read(user=request.user, case=case, view="案件頁面")
+    probe_case_records(case, request.user)  # no query, but for a case opened by 緊急調閱
     notifications.mark_read_for_case(user=request.user, case=case, kinds=[Notification.Kind.DISPATCH])
-    probe_case_records(case)  # one query says which of the page's thirty kinds of records the case has
     intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
-    contacts = case_rows(case, "cases.contacts", selectors.case_contacts(case))
+    contacts = case_rows(case, "cases.contacts", lambda: selectors.case_contacts(case))
     dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
     status_changes = selectors.case_status_changes(case)
     appointments = selectors.case_appointments(case)
@@ -557,22 +575,22 @@ OVERVIEW_RECENT_ROWS = 10
 @permission_required("cases.view_unit_overview", raise_exception=True)
 @require_GET
 def overview(request):
-    recent = (
-        selectors.cases_for_user(request.user)
-        .select_related("victim")
-        .defer(*selectors.LIST_DEFERRED)
-        .order_by("-opened_at")[:OVERVIEW_RECENT_ROWS]
+    recent = list(
+        selectors.case_list_rows(selectors.cases_for_user(request.user)).order_by("-opened_at")[
+            :OVERVIEW_RECENT_ROWS
+        ]
     )
     # The longest-flagged first; the case list's flag filter has them all (the count is above).
     flagged = list(selectors.flagged_cases(request.user)[:OVERVIEW_FLAGGED_ROWS])
     log_list_reads(user=request.user, case_ids=[c.pk for c in [*recent, *flagged]], view="督導總覽")
-    notes = flag_notes(flagged)
+    counts = selectors.unit_overview(also=overview_panel_counts(request))
     context = {
-        **selectors.unit_overview(),
+        **counts,
         **dashboards.overview_charts(request.user),
-        "recent": recent,
-        "flagged": [(case, notes.get(case.pk, "")) for case in flagged],
-        "panels": overview_panels_for(request),
+        "recent_html": overview_recent_html(recent),
+        "flagged": flagged,
+        "flagged_html": overview_flagged_html(flagged, flag_notes(flagged)),
+        "panels": overview_panels_for(request, counts["also"]),
     }
     return render(request, "cases/overview.html", context)
 

@@ -58,5 +58,5 @@ def test_queue_flags_only_intakes_of_known_victims(hotline):
     make_case(actor=hotline, victim_phone="0912345678", victim_national_id="")
     known = make_intake(actor=hotline, victim_phone="0912345678", victim_national_id="")
     unknown = make_intake(actor=hotline, victim_phone="0955000111", victim_national_id="")
-    flags = selectors.match_flags([known, unknown])
-    assert flags == {known.pk: True}
+    flags = {row.pk: row.matched for row in selectors.intake_queue_rows()}
+    assert flags == {known.pk: True, unknown.pk: False}

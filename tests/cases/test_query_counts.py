@@ -38,21 +38,24 @@ QUERIES = {
     "supervisor: all cases": 8,
     # Every sort and filter reads the columns kept on the case (cases.list_columns) through an index, in
     # the same one query (by worker over the unit: each worker's newest cases, a LATERAL join).
-    # + count + page of intakes + ONE victim lookup for all match flags + groups (navigation)
-    "hotline: intake queue": 8,
+    # + count + page of intakes, each with its match flag (two LIMIT 1 probes of the victims' blind
+    # indexes in the same query) + groups (navigation)
+    "hotline: intake queue": 7,
     # + counts by state and the pending count (one query, capped at 999+) + the stored charts (caseloads,
     # intakes, response times, deadlines, takedown SLA, danger reports: one read of cases_unitstatistic,
-    # computed by the beat job) + recent cases + flagged cases + groups (navigation) + the safety panel
-    # (cases without the reminder sheet: capped count and first rows, 2)
-    "supervisor: overview": 11,
-    # + the case + read-log insert + dispatch notifications marked read + ONE probe of the thirty kinds of
-    # records the page shows (cases.case_records: contacts, closing steps, appointments, SMS and every
-    # app's panel; it took 30 queries to find most of them empty) + intakes + dispatches + deadlines + the
-    # evidence checklist (a catalogue) + one query per kind the case has: here its police referrals (the
-    # calls-and-referrals test) or its contacts (the contacts test). Each app's panel with rows of every
-    # kind is pinned, constant in the number of records, by the apps' own panel tests.
-    "worker: case detail": 13,
-    # + groups + count + page of referrals with intake and case joined
+    # computed by the beat job) + recent cases + flagged cases + groups (navigation) + the safety panel's
+    # first rows (cases without the reminder sheet; its capped count is part of the counts query) + the
+    # flagged cases' safety-plan notes
+    "supervisor: overview": 10,
+    # + the case, with ONE probe of the thirty kinds of records the page shows as a column of the same
+    # query (cases.case_records: contacts, closing steps, appointments, SMS and every app's panel; it took
+    # 30 queries to find most of them empty), and of the worker's unread dispatch notices of the case
+    # + read-log insert + intakes + dispatches + deadlines + one query per kind the case has: here its
+    # police referrals (the calls-and-referrals test) or its contacts (the contacts test). Each app's
+    # panel with rows of every kind is pinned, constant in the number of records, by the apps' own panel
+    # tests. The dispatch notices are marked read (an UPDATE) only when the probe found some unread.
+    "worker: case detail": 10,
+    # + groups + count + page of referrals with intake and case joined (their status columns only)
     "police: my referrals": 6,
     # + the summary counts and the list's count (one query, capped) + page of rows (values only: no model,
     # no decryption), + the deadlines on the worker's open cases that someone else owns (looked up once,
@@ -62,8 +65,8 @@ QUERIES = {
     # + the owners of the filter
     "supervisor: deadlines": 7,
     # The week agenda: the summary + the first rows of each of the seven days with the day's capped count
-    # in ONE query (UNION ALL of seven index ranges); for the worker the deadlines others own on their
-    # cases, for the supervisor the owners of the filter.
+    # in ONE query (seven index ranges: LATERAL on PostgreSQL, UNION ALL elsewhere); for the worker the
+    # deadlines others own on their cases, for the supervisor the owners of the filter.
     "worker: deadlines, week": 7,
     "supervisor: deadlines, week": 7,
     # + their count (capped at 「999+」) + the page of notifications
@@ -109,10 +112,10 @@ BENCH_PAGES = {
     # a police case number looks like a name: the cases by name, the waiting intakes, the referrals; it
     # finds a referral form (date, agency, status: nothing identifying), so no read-log row is written
     "hotline: search by police case number": QUERIES["hotline: search"] - 1,
-    # The bench's cases: 12 without a police referral, 13 with one (each case page reads the kinds of
+    # The bench's cases: 9 without a police referral, 10 with one (each case page reads the kinds of
     # records its case has).
-    "worker: case detail": range(12, 14),
-    "supervisor: case detail": range(12, 14),
+    "worker: case detail": range(9, 11),
+    "supervisor: case detail": range(9, 11),
     "worker: deadlines, week": QUERIES["worker: deadlines, week"],
     "supervisor: deadlines, week": QUERIES["supervisor: deadlines, week"],
     "worker: notifications": QUERIES["notifications"],
@@ -220,7 +223,7 @@ class TestIntakeQueue:
                 identifiers["victim_national_id"] = victim.national_id
             make_intake(actor=hotline, **identifiers)
 
-    def test_query_count_does_not_grow_and_match_flags_take_one_query(
+    def test_query_count_does_not_grow_and_match_flags_come_with_the_rows(
         self, client, hotline, django_assert_num_queries
     ):
         client.force_login(hotline)
@@ -231,8 +234,8 @@ class TestIntakeQueue:
         with django_assert_num_queries(QUERIES["hotline: intake queue"]) as large_queries:
             large = _get(client, self.url)
 
-        assert [matched for _, matched in small.context["rows"]].count(True) == N // 2
-        assert [matched for _, matched in large.context["rows"]].count(True) == 3 * N // 2
+        assert [row.matched for row in small.context["page"].object_list].count(True) == N // 2
+        assert [row.matched for row in large.context["page"].object_list].count(True) == 3 * N // 2
         for captured in (small_queries, large_queries):
             victim_lookups = [q for q in captured.captured_queries if '"cases_victim"' in q["sql"]]
             assert len(victim_lookups) == 1
@@ -293,10 +296,11 @@ class TestCaseDetail:
         case = make_case(actor=hotline, worker=worker)
         people = {"hotline": hotline, "worker": worker, "worker2": worker2, "police": police}
         self._add(N, case=case, **people)
-        with django_assert_num_queries(QUERIES["worker: case detail"]):
+        # + the UPDATE marking read the dispatch notices that each dispatch back to the worker sent
+        with django_assert_num_queries(QUERIES["worker: case detail"] + 1):
             small = _get(client, case.get_absolute_url())
         self._add(2 * N, case=case, **people)
-        with django_assert_num_queries(QUERIES["worker: case detail"]):
+        with django_assert_num_queries(QUERIES["worker: case detail"] + 1):
             large = _get(client, case.get_absolute_url())
         assert len(large.context["intakes"]) == 1 + 3 * N and len(small.context["intakes"]) == 1 + N
         assert len(large.context["dispatches"]) == 1 + 6 * N
@@ -329,6 +333,7 @@ class TestCaseDetailWithContacts:
         client.force_login(worker)
         case = make_case(actor=hotline, worker=worker)
         self._contacts(50, case=case, worker=worker)
+        _get(client, case.get_absolute_url())  # opened once: the dispatch notice is read
         with django_assert_num_queries(QUERIES["worker: case detail"]):
             small = _get(client, case.get_absolute_url())
         self._contacts(100, case=case, worker=worker)

@@ -462,7 +462,7 @@ class TestCaseListSaysWhatToDoNext:
         )
         client.force_login(worker)
         row = client.get(self.url).context["page"].object_list[0]
-        assert row.next_deadline_kind == Deadline.Kind.COMPLAINT and row.in_danger
+        assert row.next_deadline_kind == Deadline.Kind.COMPLAINT and row.danger_since is not None
         assert timezone.localtime(row.last_contact_at).date() == timezone.localdate() - dt.timedelta(days=2)
         html = client.get(self.url).content.decode()
         assert "告訴期間（6個月）" in html and "剩 5 天" in html and "2 天前" in html and "有立即危險" in html
@@ -488,6 +488,24 @@ class TestCaseListSaysWhatToDoNext:
         by_danger = [c.pk for c in client.get(self.url).context["page"].object_list]
         assert by_danger == [flagged.pk, calm.pk]  # the default sort puts danger first
 
+    def test_rows_built_in_python_escape_what_staff_typed(self, client, hotline, worker, supervisor):
+        """Rows joined in Python (cases/case_rows.py): the list, queue and overview escape every value."""
+        from tests.factories import make_intake
+
+        typed = '<script>alert("x")</script>&王'
+        make_case(actor=hotline, worker=worker, victim_name=typed)
+        make_intake(actor=hotline, victim_name=typed, source_organisation='大安分局 <b>"')
+        escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;王"
+        for user, url in (
+            (worker, self.url),
+            (hotline, reverse("cases:intake_queue")),
+            (supervisor, reverse("cases:overview")),
+        ):
+            client.force_login(user)
+            html = client.get(url).content.decode()
+            assert escaped in html and "<script>alert" not in html, url
+        assert "大安分局 &lt;b&gt;&quot;" in client.get(reverse("cases:intake_queue")).content.decode()
+
     def test_friendly_empty_states(self, client, worker):
         client.force_login(worker)
         assert "目前沒有派給您的案件" in client.get(self.url).content.decode()
@@ -505,5 +523,5 @@ def test_the_intake_queue_puts_immediate_danger_first_and_shows_the_wait(client,
     danger = make_intake(actor=hotline, immediate_danger=Intake.Danger.YES)
     client.force_login(hotline)
     response = client.get(reverse("cases:intake_queue"))
-    assert [i.pk for i, _ in response.context["rows"]] == [danger.pk, older.pk]
+    assert [row.pk for row in response.context["page"].object_list] == [danger.pk, older.pk]
     assert "5小時" in response.content.decode().replace("\xa0", "")
