@@ -124,4 +124,15 @@ def case_list_columns_refresh_all() -> int:
         with connection.cursor() as cursor:
             cursor.execute(REFRESH_ALL_SQL)
             return cursor.rowcount
-    return Case.objects.update(**fresh_list_columns())
+    # SQLite (development): compare in Python, so the count is of the cases that differed, as above.
+    fresh = fresh_list_columns()
+    stale = [
+        row["pk"]
+        for row in Case.objects.annotate(**{f"fresh_{k}": v for k, v in fresh.items()}).values(
+            "pk", *fresh, *(f"fresh_{k}" for k in fresh)
+        )
+        if any(row[k] != row[f"fresh_{k}"] for k in fresh)
+    ]
+    for start in range(0, len(stale), 500):
+        Case.objects.filter(pk__in=stale[start : start + 500]).update(**fresh)
+    return len(stale)
