@@ -33,6 +33,9 @@ def referral_list_rows(user) -> QuerySet[Referral]:
             "intake__status",
             "intake__case__status",
         )
+        # Newest first, and by id among forms of the same instant, so that pages neither repeat nor skip
+        # a form (the index gives the time order; ties are sorted in place).
+        .order_by("-submitted_at", "-pk")
     )
 
 
