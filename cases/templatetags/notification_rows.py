@@ -31,7 +31,8 @@ def notification_items(context, rows, read_url):
         form = (
             f'<form method="post" action="{action}">{csrf}'
             f'<input type="hidden" name="{formguard.TOKEN_FIELD}" value="{formguard.new_token()}">'
-            f'<input type="hidden" name="id" value="{n.pk}"><button class="btn btn-link btn-sm" type="submit">'
+            f'<input type="hidden" name="id" value="{n.pk}">'
+            '<button class="btn btn-link btn-sm" type="submit">'
             f'已讀<span class="visually-hidden">：{esc(n.short_text)}</span></button></form>'
             if n.unread
             else ""
