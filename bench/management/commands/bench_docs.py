@@ -16,6 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--result", help="a bench/results/*.json file (default: the newest)")
+        parser.add_argument(
+            "--section",
+            default="pages",
+            help="the marked section of docs/benchmarks.md to rewrite (pages; pages-1m for the million)",
+        )
 
     def handle(self, *args, **options):
         from bench import report
@@ -49,7 +54,7 @@ class Command(BaseCommand):
         if scan and scan.get("runs"):
             runs = ", ".join(f"{r[2]:.2f} s" for r in scan["runs"])
             summary += f" Reminder scan over {scan['deadlines']:,} deadlines ({scan['open']:,} open): {runs}."
-        report.replace_section(report.benchmarks_doc(), "pages", summary + "\n\n" + table)
+        report.replace_section(report.benchmarks_doc(), options["section"], summary + "\n\n" + table)
         self.stdout.write(f"Wrote {len(rows)} pages from {path.name} into docs/benchmarks.md.")
 
     @staticmethod
