@@ -56,7 +56,8 @@ BEGIN
     -- The statement's running link, set by audit_chain_begin; unset (an error) if that trigger is missing.
     head_seq := current_setting('audit_chain.seq_' || TG_TABLE_NAME)::bigint + 1;
     head_hash := encode(sha256(convert_to(
-        current_setting('audit_chain.hash_' || TG_TABLE_NAME) || coalesce(NEW.chain_digest, ''), 'UTF8')), 'hex');
+        current_setting('audit_chain.hash_' || TG_TABLE_NAME) || coalesce(NEW.chain_digest, ''),
+        'UTF8')), 'hex');
     PERFORM set_config('audit_chain.seq_' || TG_TABLE_NAME, head_seq::text, true);
     PERFORM set_config('audit_chain.hash_' || TG_TABLE_NAME, head_hash, true);
     NEW.chain_seq := head_seq;
