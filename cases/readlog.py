@@ -20,7 +20,8 @@ def log_case_read(*, user, case: Case, view: str) -> None:
     """
     if getattr(case, "break_glass", None) is not None:  # opened through 緊急調閱 (selectors.break_glass_case)
         view = f"緊急調閱・{view}"[:40]
-    CaseReadLog.objects.create(case=case, user=user, view=view)
+    # The same INSERT as a list's, but its commit waits for the WAL flush: this is the read of the file.
+    _insert(user=user, links=[("case_id", case.pk)], view=view, wait_for_flush=True)
 
 
 def log_list_reads(*, user, case_ids=(), intake_ids=(), view: str) -> None:
@@ -28,8 +29,11 @@ def log_list_reads(*, user, case_ids=(), intake_ids=(), view: str) -> None:
     INSERT (the hash chain is set by the table's triggers, so no other query)."""
     links = [("case_id", pk) for pk in dict.fromkeys(case_ids)]
     links += [("intake_id", pk) for pk in dict.fromkeys(intake_ids)]
-    if not links:
-        return
+    if links:
+        _insert(user=user, links=links, view=view, wait_for_flush=False)
+
+
+def _insert(*, user, links: list[tuple[str, object]], view: str, wait_for_flush: bool) -> None:
     if connection.vendor != "postgresql":
         CaseReadLog.objects.bulk_create(
             sealed([CaseReadLog(**{column: pk}, user=user, view=view) for column, pk in links])
@@ -55,7 +59,7 @@ def log_list_reads(*, user, case_ids=(), intake_ids=(), view: str) -> None:
     # holds for this insert alone. The wait was most of the insert's cost on every list page. A crash of
     # the database server can lose the last fraction of a second of such rows (whole rows, the chain
     # stays whole); case-page reads and every change stay synchronous (docs/privacy.md).
-    asynchronous = not connection.in_atomic_block
+    asynchronous = not wait_for_flush and not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute(
             ("SET LOCAL synchronous_commit TO OFF; " if asynchronous else "")
