@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from bench import report
 
-        path = Path(options["result"]) if options["result"] else self._newest()
+        path = Path(options["result"]).resolve() if options["result"] else self._newest()
         data = json.loads(path.read_text(encoding="utf-8"))
         rows = [
             (
