@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 
 from cases.models import Case, Deadline, Intake
-from cases.page_rows import esc, person_name, url_maker
+from cases.page_rows import esc, person_name, roc_date, roc_datetime, url_maker
 from cases.rocdate import format_roc
 
 KIND_LABELS = dict(Deadline.Kind.choices)
@@ -56,14 +56,11 @@ def _next_deadline(due_at: dt.datetime | None, kind: str, *, tz, today: dt.date)
     return f'{esc(KIND_LABELS.get(kind, kind))}<div class="small">{when}（{format_roc(day)}）</div>'
 
 
-def _danger(since: dt.datetime | None, *, tz, empty: str = "—") -> str:
+def _danger(since: dt.datetime | None, *, empty: str = "—") -> str:
     if not since:
         return empty
-    local = _local(since, tz)
-    return (
-        f'<span class="badge text-bg-danger danger-flag" title="{format_roc(local.date())} {local:%H:%M} 起">'
-        "有立即危險</span>"
-    )
+    title = f"{roc_datetime(since)} 起"
+    return f'<span class="badge text-bg-danger danger-flag" title="{title}">有立即危險</span>'
 
 
 def _worker(row) -> str:
@@ -81,7 +78,7 @@ def _case_row(r, *, tz, today: dt.date, url) -> str:
     return (
         f'<tr><td data-label="案號"><a href="{url(r.pk)}">{esc(r.number)}</a></td>'
         f'<td data-label="被害人">{esc(r.victim__name)}</td>'
-        f'<td data-label="危險">{_danger(r.danger_since, tz=tz)}</td><td data-label="下一個期限">{due}</td>'
+        f'<td data-label="危險">{_danger(r.danger_since)}</td><td data-label="下一個期限">{due}</td>'
         f'<td data-label="最後聯繫">{contact}</td><td data-label="派案">{dispatch}</td>'
         f'<td data-label="狀態">{_status(r)}</td><td data-label="承辦社工">{_worker(r)}</td></tr>'
     )
@@ -114,11 +111,9 @@ def intake_queue_html(rows: Iterable) -> SafeString:
     """The <tr>s of the intake queue, from selectors.intake_queue_rows() tuples."""
     url = url_maker("cases:intake_detail")
     now = timezone.now()
-    tz = timezone.get_current_timezone()
     out = []
     for r in rows:
-        local = _local(r.received_at, tz)
-        received = f"{format_roc(local.date())} {local:%H:%M}"
+        received = roc_datetime(r.received_at)
         source = esc(SOURCE_LABELS.get(r.source, r.source))
         organisation = (
             f'<br><small class="text-muted">{esc(r.source_organisation)}</small>'
@@ -142,13 +137,12 @@ def intake_queue_html(rows: Iterable) -> SafeString:
 
 def overview_recent_html(rows: Iterable) -> SafeString:
     """The overview's newest cases, from selectors.case_list_rows() tuples."""
-    tz = timezone.get_current_timezone()
     url = url_maker()
     return mark_safe(
         "\n".join(
             f'<tr><td><a href="{url(r.pk)}">{esc(r.number)}</a></td><td>{esc(r.victim__name)}</td>'
-            f"<td>{_danger(r.danger_since, tz=tz, empty='')}</td><td>{_status(r)}</td>"
-            f"<td>{_worker(r)}</td><td>{format_roc(_local(r.opened_at, tz).date())}</td></tr>"
+            f"<td>{_danger(r.danger_since, empty='')}</td><td>{_status(r)}</td>"
+            f"<td>{_worker(r)}</td><td>{roc_date(r.opened_at)}</td></tr>"
             for r in rows
         )
     )
@@ -156,15 +150,13 @@ def overview_recent_html(rows: Iterable) -> SafeString:
 
 def overview_flagged_html(rows: Iterable, notes: dict) -> SafeString:
     """The overview's flagged cases with each one's note (cases.registry.flag_notes)."""
-    tz = timezone.get_current_timezone()
     url = url_maker()
     now = timezone.now()
     out = []
     for r in rows:
-        local = _local(r.danger_since, tz)
         out.append(
             f'<tr><td><a href="{url(r.pk)}">{esc(r.number)}</a></td><td>{esc(r.victim__name)}</td>'
-            f"<td>{format_roc(local.date())} {local:%H:%M}（{esc(timesince(r.danger_since, now))}前）</td>"
+            f"<td>{roc_datetime(r.danger_since)}（{esc(timesince(r.danger_since, now))}前）</td>"
             f"<td>{_status(r)}</td><td>{_worker(r)}</td>"
             f"<td>{esc(notes.get(r.pk) or '—')}</td></tr>"
         )

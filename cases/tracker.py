@@ -20,7 +20,7 @@ from django.utils import timezone
 from cases.list_columns import case_list_columns_refresh, lock_cases
 from cases.models import Case, Deadline, DeadlineReminder, JobLock, Notification
 from cases.models.tracker import ReminderSchedule
-from cases.notifications import case_url_builder
+from cases.page_rows import url_maker
 from cases.rocdate import format_roc
 from cases.roles import Role
 
@@ -299,7 +299,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
         return 0
     today = timezone.localtime(now).date()
     offsets = reminder_offsets()
-    case_url = case_url_builder()
+    case_url = url_maker()
     supervisors: list[int] | None = None
     count = 0
 
