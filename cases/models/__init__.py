@@ -6,7 +6,7 @@ from cases.models.core import Case, CaseNumberCounter, CaseReadLog, Dispatch, In
 from cases.models.forms import FormDraft, FormSubmission
 from cases.models.oversight import BreakGlassGrant, IntakeAlert
 from cases.models.sms import SmsMessage, SmsMessageQuerySet, SmsTemplate
-from cases.models.statistics import UnitStatistic
+from cases.models.statistics import UnitCounter, UnitStatistic
 from cases.models.tracker import Deadline, DeadlineReminder, JobLock, Notification
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "SmsMessageQuerySet",
     "ServiceAppointment",
     "SmsTemplate",
+    "UnitCounter",
     "UnitStatistic",
     "Victim",
 ]

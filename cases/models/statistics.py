@@ -20,3 +20,23 @@ class UnitStatistic(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class UnitCounter(models.Model):
+    """單位計數: one signed change of a count the supervisor overview shows (cases by state, flagged
+    cases, waiting intakes); a counter is the sum of its key's rows.
+
+    Written only by database triggers in the transaction of the change, folded by the beat job
+    (cases/counters.py says why deltas).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    key = models.CharField("計數項目", max_length=40)
+    value = models.BigIntegerField("增減")
+
+    class Meta:
+        verbose_name = "單位計數"
+        verbose_name_plural = "單位計數"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.value:+d}"
