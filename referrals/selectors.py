@@ -47,4 +47,22 @@ def referral_for_user(user, pk) -> Referral:
 
 
 def referrals_for_case(case) -> QuerySet[Referral]:
-    return Referral.objects.filter(intake__case=case).select_related("referrer").order_by("submitted_at")
+    return Referral.objects.filter(intake__case=case).order_by("submitted_at")
+
+
+# What the case page's panel prints of each referral: the agency and its contact person, not the officer's
+# account (no join).
+PANEL_COLUMNS = (
+    "referring_agency",
+    "submitted_at",
+    "contact_person",
+    "contact_phone",
+    "police_asked_about_social_worker",
+    "victim_wants_social_worker",
+    "report_taken",
+)
+
+
+def case_panel_referrals(case) -> QuerySet:
+    """The case's referrals, oldest first, as PANEL_COLUMNS tuples."""
+    return referrals_for_case(case).values_list(*PANEL_COLUMNS)
