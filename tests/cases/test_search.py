@@ -119,25 +119,34 @@ class TestPrivacy:
 
 
 class TestCommonName:
-    """A full name many victims share (thousands at a million cases): one bounded page of the newest, said
-    so on the page, and only what is shown is read and logged."""
+    """A full name many victims share (thousands at a million cases): one bounded list of the newest cases
+    and waiting intakes together, said so on the page, and only what is shown is read, decrypted and
+    logged."""
 
     @pytest.fixture
     def page_of_two(self, monkeypatch):
         monkeypatch.setattr("cases.search.MAX_RESULTS", 2)
 
-    def test_more_cases_than_a_page_show_the_newest_page_and_say_so(
+    def _opened(self, case, days):
+        Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - dt.timedelta(days=days))
+
+    def _received(self, intake, days):
+        Intake.objects.filter(pk=intake.pk).update(received_at=timezone.now() - dt.timedelta(days=days))
+
+    def test_more_cases_than_a_page_show_the_newest_and_say_how_to_narrow(
         self, page_of_two, client, hotline, worker
     ):
         cases = [make_case(actor=hotline, worker=worker, victim_name="東方若晴") for _ in range(3)]
         for days, case in enumerate(cases):  # the last one made is the oldest
-            Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - dt.timedelta(days=days))
+            self._opened(case, days)
         client.force_login(worker)
         response = search(client, "東方若晴")
-        assert [c.pk for c in response.context["result"].cases] == [cases[0].pk, cases[1].pk]
+        assert [c.pk for c in response.context["result"].rows] == [cases[0].pk, cases[1].pk]
         html = response.content.decode()
         assert cases[0].number in html and cases[2].number not in html
-        assert 'id="search-cases-more"' in html and "僅列出最新開案的 2 筆" in html
+        more = html.split('id="search-more">')[1].split("</p>")[0]
+        assert "符合的結果超過 2 筆" in more and "僅列出最新的 2 筆" in more
+        assert "請改以案號、手機或身分證字號查詢" in more
         logged = set(CaseReadLog.objects.filter(view="搜尋結果").values_list("case_id", flat=True))
         assert logged == {cases[0].pk, cases[1].pk}
 
@@ -146,42 +155,82 @@ class TestCommonName:
         make_case(actor=hotline, worker=worker, victim_name="東方若晴")
         client.force_login(worker)
         response = search(client, "東方若晴")
-        assert len(response.context["result"].cases) == 2
-        assert 'id="search-cases-more"' not in response.content.decode()
+        assert len(response.context["result"].rows) == 2
+        assert 'id="search-more"' not in response.content.decode()
 
-    def test_more_waiting_intakes_than_a_page_show_the_newest_page(self, page_of_two, client, hotline):
-        intakes = [make_intake(actor=hotline, victim_name="東方若晴") for _ in range(3)]
-        for days, intake in enumerate(intakes):
-            Intake.objects.filter(pk=intake.pk).update(received_at=timezone.now() - dt.timedelta(days=days))
+    def test_cases_and_waiting_intakes_share_one_page_newest_first(
+        self, page_of_two, client, hotline, worker
+    ):
+        """A case by its opening, an intake by its receipt: the hotline sees the newest of either first."""
+        old_case, new_case = (make_case(actor=hotline, worker=worker, victim_name="東方若晴") for _ in "12")
+        old_intake, new_intake = (make_intake(actor=hotline, victim_name="東方若晴") for _ in range(2))
+        self._opened(new_case, 1)
+        self._received(new_intake, 2)
+        self._opened(old_case, 3)
+        self._received(old_intake, 4)
         client.force_login(hotline)
-        response = search(client, "東方若晴")
-        assert [i.pk for i in response.context["result"].intakes] == [intakes[0].pk, intakes[1].pk]
-        assert 'id="search-intakes-more"' in response.content.decode()
-        logged = set(CaseReadLog.objects.filter(view="搜尋結果").values_list("intake_id", flat=True))
-        assert logged == {intakes[0].pk, intakes[1].pk}
+        result = search(client, "東方若晴").context["result"]
+        assert [(r.kind, r.pk) for r in result.rows] == [("case", new_case.pk), ("intake", new_intake.pk)]
+        assert result.more
+        logged = CaseReadLog.objects.filter(view="搜尋結果").values_list("case_id", "intake_id")
+        assert set(logged) == {(new_case.pk, None), (None, new_intake.pk)}
+
+    def test_a_waiting_intake_newer_than_every_case_comes_first(self, page_of_two, client, hotline, worker):
+        case = make_case(actor=hotline, worker=worker, victim_name="東方若晴")
+        self._opened(case, 1)
+        intake = make_intake(actor=hotline, victim_name="東方若晴")
+        client.force_login(hotline)
+        result = search(client, "東方若晴").context["result"]
+        assert [r.pk for r in result.rows] == [intake.pk, case.pk] and not result.more
+
+    def test_only_the_names_shown_are_decrypted(self, page_of_two, client, hotline, worker, monkeypatch):
+        from cases import search as case_search
+
+        for _ in range(3):
+            make_case(actor=hotline, worker=worker, victim_name="東方若晴")
+            make_intake(actor=hotline, victim_name="東方若晴")
+        decrypted, decrypt = [], case_search.decrypt_text
+
+        def counting(token):
+            decrypted.append(token)
+            return decrypt(token)
+
+        monkeypatch.setattr(case_search, "decrypt_text", counting)
+        client.force_login(hotline)
+        result = search(client, "東方若晴").context["result"]
+        assert len(result.rows) == 2 and result.more
+        assert len(decrypted) == 2
+        assert {row.name for row in result.rows} == {"東方若晴"}
 
 
 class TestRows:
-    def test_a_row_prints_number_name_danger_status_worker_and_date(self, client, hotline, worker):
+    def test_a_case_row_prints_number_name_danger_status_worker_and_date(self, client, hotline, worker):
         case = make_case(actor=hotline, worker=worker, victim_name="夏侯明澄")
         Case.objects.filter(pk=case.pk).update(danger_since=timezone.now())
+        client.force_login(hotline)
+        html = search(client, "夏侯明澄").content.decode()
+        rows = html.split('id="search-results">')[1].split("<tbody>")[1].split("</tbody>")[0]
+        assert f'<a href="{case.get_absolute_url()}">{case.number}</a></td>' in rows
+        assert '<td data-label="被害人">夏侯明澄</td>' in rows
+        assert 'class="badge text-bg-danger danger-flag"' in rows and "有立即危險" in rows
+        assert f'<td data-label="狀態">服務中</td><td data-label="承辦社工">{staff_name(worker)}</td>' in rows
+
+    def test_a_waiting_intake_row_links_to_it_and_says_it_has_no_case_yet(self, client, hotline):
         waiting = make_intake(actor=hotline, victim_name="夏侯明澄")
         client.force_login(hotline)
         html = search(client, "夏侯明澄").content.decode()
-        row = html.split('<table class="table table-hover bg-white stack-sm" id="search-cases">')[1]
-        row = row.split("<tbody>")[1].split("</tbody>")[0]
-        assert f'<a href="{case.get_absolute_url()}">{case.number}</a></td><td>夏侯明澄</td>' in row
-        assert 'class="badge text-bg-danger danger-flag"' in row and "有立即危險" in row
-        assert f"<td>服務中</td><td>{staff_name(worker)}</td>" in row
-        intakes = html.split('id="search-intakes">')[1].split("</ul>")[0]
-        assert f'<a href="{waiting.get_absolute_url()}">{waiting.get_source_display()} ' in intakes
-        assert "・夏侯明澄</li>" in intakes
+        rows = html.split('id="search-results">')[1].split("<tbody>")[1].split("</tbody>")[0]
+        assert rows.startswith('<tr class="search-intake">')
+        assert f'<a href="{waiting.get_absolute_url()}">受理紀錄' in rows
+        assert '<td data-label="被害人">夏侯明澄</td>' in rows
+        assert f"待處理（{waiting.get_source_display()}，尚未開案）" in rows
 
     def test_a_name_is_escaped(self, client, hotline, worker):
         make_case(actor=hotline, worker=worker, victim_name="<b>司馬</b>")
+        make_intake(actor=hotline, victim_name="<b>司馬</b>")
         client.force_login(hotline)
         html = search(client, "<b>司馬</b>").content.decode()
-        assert "&lt;b&gt;司馬&lt;/b&gt;" in html and "<b>司馬</b>" not in html
+        assert html.count("&lt;b&gt;司馬&lt;/b&gt;") == 2 and "<b>司馬</b>" not in html
 
 
 class TestRenamedVictim:
