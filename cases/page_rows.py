@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.db import connections
@@ -267,24 +268,62 @@ _STAND_IN_LOW = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 _STAND_IN_HIGH = dt.datetime(1901, 1, 2, tzinfo=dt.UTC)
 
 
+_NO_ITEMS = '<li class="list-group-item text-muted">—</li>'
+
+
+# What an agenda item prints: the case's link and number, the title, a time, the owner. The dashboard list's
+# other columns (kind, note, warning, state) and its badges are neither read nor worked out here.
+AGENDA_COLUMNS = (
+    "case_id",
+    "case__number",
+    "title",
+    "due_at",
+    "all_day",
+    "owner__last_name",
+    "owner__first_name",
+    "owner__username",
+)
+
+
+class AgendaItem(NamedTuple):
+    case_url: str
+    case_number: str
+    title: str
+    time_label: str  # "14:00" for a deadline with a time, "" for a whole day
+    owner_name: str
+    due_sort: dt.datetime
+
+
 @dataclass(frozen=True, slots=True)
 class AgendaDay:
     day: dt.date
-    rows: list[DeadlineRow]
+    rows: list[AgendaItem]
     total: int  # every deadline of the day (capped, 「999+」), when more than the rows shown; else 0
     is_today: bool
     more_url: str = ""  # the day in the list view, with the agenda's other filters
 
     @property
-    def items_html(self) -> str:
-        """The day's list items, joined in Python: the unit's week is 70 rows through a template loop."""
+    def card_html(self) -> str:
+        """The day's card, joined in Python: the unit's week is 70 rows and seven cards through template
+        loops, lookups and filters."""
+        items = "".join(
+            f'<li class="list-group-item"><a href="{r.case_url}">{esc(r.case_number)}</a> '
+            f"{esc(r.title)}{f'（{r.time_label}）' if r.time_label else ''}"
+            f'<div class="text-muted">{esc(r.owner_name)}</div></li>'
+            for r in self.rows
+        )
+        more = (
+            f'<li class="list-group-item"><a href="{esc(self.more_url)}">本日共 {self.total} 筆，'
+            f"以上為最早到期的 {len(self.rows)} 筆；看本日全部</a></li>"
+            if self.total
+            else ""
+        )
+        today = " border-primary" if self.is_today else ""
         return mark_safe(
-            "".join(
-                f'<li class="list-group-item"><a href="{esc(r.case_url)}">{esc(r.case_number)}</a> '
-                f"{esc(r.title)}{f'（{esc(r.time_label)}）' if r.time_label else ''}"
-                f'<div class="text-muted">{esc(r.owner_name)}</div></li>'
-                for r in self.rows
-            )
+            f'<div class="col-12 col-md"><section class="card h-100{today}"><div class="card-header py-1">'
+            f"{format_roc(self.day)}{'（今天）' if self.is_today else ''}</div>"
+            f'<ul class="list-group list-group-flush small">'
+            f"{items or _NO_ITEMS}{more}</ul></section></div>"
         )
 
 
@@ -300,12 +339,25 @@ def week_agenda(
     days = [monday + dt.timedelta(days=i) for i in range(7)]
     bounds = [(end_of_day(day - dt.timedelta(days=1)), end_of_day(day)) for day in days]
     agenda = _agenda_lateral if connections[deadlines.db].vendor == "postgresql" else _agenda_union
-    tuples = agenda(deadlines, bounds, per_day=per_day, cap=COUNT_CAP)
-    by_day: dict[dt.date, list[DeadlineRow]] = {day: [] for day in days}
+    url = url_maker()
+    tz = timezone.get_current_timezone()
+    by_day: dict[dt.date, list[AgendaItem]] = {day: [] for day in days}
     totals: dict[dt.date, int] = {}
-    for row, values in zip(_rows((t[:-1] for t in tuples), today=today), tuples, strict=True):
-        by_day[row.due_day].append(row)
-        totals[row.due_day] = values[-1]
+    for case_id, number, title, due_at, all_day, last, first, username, total in agenda(
+        deadlines, bounds, per_day=per_day, cap=COUNT_CAP
+    ):
+        local = due_at.astimezone(tz)
+        by_day[local.date()].append(
+            AgendaItem(
+                case_url=url(case_id),
+                case_number=number,
+                title=title,
+                time_label="" if all_day else f"{local:%H:%M}",
+                owner_name=person_name(last, first, username),
+                due_sort=due_at,
+            )
+        )
+        totals[local.date()] = total
     full = {day for day, n in totals.items() if n > per_day}
     return [
         AgendaDay(
@@ -329,7 +381,7 @@ def _agenda_lateral(deadlines, bounds, *, per_day: int, cap: int) -> list[tuple]
     low = RawSQL("agenda_day.low", (), output_field=DateTimeField())
     high = RawSQL("agenda_day.high", (), output_field=DateTimeField())
     qs = deadlines.filter(due_at__gt=low, due_at__lte=high)
-    rows = qs.order_by("due_at").values_list(*DASHBOARD_COLUMNS)[:per_day]
+    rows = qs.order_by("due_at").values_list(*AGENDA_COLUMNS)[:per_day]
     rows_sql, rows_params = rows.query.sql_with_params()
     count_sql, count_params = qs.order_by().values("pk")[:cap].query.sql_with_params()
     days_sql = ", ".join(["(%s::timestamptz, %s::timestamptz)"] * len(bounds))
@@ -353,7 +405,7 @@ def _agenda_union(deadlines, bounds, *, per_day: int, cap: int) -> list[tuple]:
     part = (
         qs.annotate(day_total=CappedCount(qs, cap=cap))
         .order_by("due_at")
-        .values_list(*DASHBOARD_COLUMNS, "day_total")
+        .values_list(*AGENDA_COLUMNS, "day_total")
     )
     part = part[:per_day]
     sql, params = part.query.sql_with_params()

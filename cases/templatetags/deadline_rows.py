@@ -7,7 +7,6 @@ time at a million cases (docs/benchmarks.md).
 """
 
 from django import template
-from django.forms import ModelChoiceField
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -55,22 +54,14 @@ def deadline_table_rows(rows, show_case=False, can_close=False):
 
 @register.simple_tag
 def select_field(bound):
-    """A filter's <select> (a ChoiceField or ModelChoiceField) joined in Python: Django's widget renders
-    each <option> through a template, which cost half the dashboard's rendering for the owner and kind
-    filters (50-odd options). A ModelChoiceField's rows are read with one plain query: its own iterator
-    reads them through a server-side cursor (DECLARE, FETCH, CLOSE on PostgreSQL) and escapes each label
-    lazily."""
+    """A filter's <select> (a ChoiceField) joined in Python: Django's widget renders each <option> through a
+    template, which cost half the dashboard's rendering for the owner and kind filters (50-odd options)."""
     value = bound.value()
     chosen = "" if value is None else str(value)
     field = bound.field
-    if isinstance(field, ModelChoiceField):
-        choices = [("", field.empty_label)] if field.empty_label is not None else []
-        choices += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset]
-    else:
-        choices = field.choices
     options = "".join(
         f'<option value="{esc(key)}"{" selected" if str(key) == chosen else ""}>{esc(label)}</option>'
-        for key, label in choices
+        for key, label in field.choices
     )
     return format_html(
         '<select name="{}" class="{}" id="{}"{}>{}</select>',

@@ -139,6 +139,24 @@ class TestDeadlineDashboard:
         listed = client.get(self.url + tuesday.more_url)
         assert [d.title for d in listed.context["page"].object_list] == [f"第{i}項" for i in range(5)]
 
+    def test_an_agenda_card_marks_today_times_and_empty_days(self, client, worker, mine):
+        today = timezone.localdate()
+        deadline = _deadline(mine, 0, title="今天的期限")
+        deadline.due_at = timezone.make_aware(dt.datetime.combine(today, dt.time(14, 30)))
+        deadline.all_day = False
+        deadline.save(update_fields=["due_at", "all_day"])
+        client.force_login(worker)
+        html = client.get(self.url, {"view": "week"}).content.decode()
+        agenda = html.split('id="week-agenda">')[1].split("</main>")[0]
+        cards = agenda.split('<div class="col-12 col-md">')[1:]
+        assert len(cards) == 7
+        card = cards[today.weekday()]
+        assert 'class="card h-100 border-primary"' in card and f"{format_roc(today)}（今天）" in card
+        assert "今天的期限（14:30）" in card and '<div class="text-muted">' in card
+        others = [c for i, c in enumerate(cards) if i != today.weekday()]
+        empty = '<li class="list-group-item text-muted">—</li>'
+        assert all(empty in c and "（今天）" not in c for c in others)
+
     def test_list_and_agenda_rows_escape_what_they_print_and_link_the_case(self, client, worker, mine):
         today = timezone.localdate()
         monday = today - dt.timedelta(days=today.weekday())
