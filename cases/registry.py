@@ -217,8 +217,9 @@ class OverviewPanel:
     title: str
     template: str
     context: Callable  # (request, counts) -> dict, or None to hide it; counts: {name: capped int}
-    # (request) -> {name: queryset}: counted up to the cap in the overview's own count query, so a panel's
-    # count costs no query of its own.
+    # (request) -> {name: counter key or queryset}: read in the overview's own count query, so a panel's
+    # count costs no query of its own; a key of cases_unitcounter (the app's triggers keep it, exact)
+    # or a queryset counted up to the cap (「999+」).
     counts: Callable | None = None
     order: int = 100
 
@@ -276,20 +277,39 @@ def overview_statistics() -> list[OverviewStatistic]:
     return list(_overview_statistics)
 
 
-_flag_notes: list[Callable] = []
+@dataclass(frozen=True)
+class FlagNotes:
+    """A short text beside each flagged case on the overview, from columns read with the flagged rows
+    (no query of its own). `columns()`: {name: expression over the case}, names prefixed with the app's
+    label; `text(row)`: the note of one row (a named tuple holding those columns), or "" for none."""
+
+    columns: Callable[[], dict]
+    text: Callable
 
 
-def register_flag_notes(source: Callable) -> None:
-    """source(cases) -> {case_id: short text} shown beside each flagged case on the overview (one query)."""
-    _flag_notes.append(source)
+_flag_notes: list[FlagNotes] = []
 
 
-def flag_notes(cases) -> dict:
-    notes: dict = {}
-    for source in _flag_notes:
-        for case_id, text in source(cases).items():
-            notes.setdefault(case_id, []).append(text)
-    return {case_id: "；".join(texts) for case_id, texts in notes.items()}
+def register_flag_notes(notes: FlagNotes) -> None:
+    _flag_notes.append(notes)
+
+
+def flag_note_columns() -> dict:
+    """Every app's columns, to annotate onto the flagged cases' query."""
+    columns: dict = {}
+    for notes in _flag_notes:
+        columns.update(notes.columns())
+    return columns
+
+
+def flag_notes(rows) -> dict:
+    """{case pk: the notes joined} for rows read with flag_note_columns()."""
+    out = {}
+    for row in rows:
+        texts = [text for notes in _flag_notes if (text := notes.text(row))]
+        if texts:
+            out[row.pk] = "；".join(texts)
+    return out
 
 
 # --- search ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from cases.case_records import register_case_records
 from cases.page_rows import person_name, url_maker
 from cases.registry import (
     CasePanel,
+    FlagNotes,
     OverviewPanel,
     register_case_entries,
     register_case_panel,
@@ -14,7 +15,7 @@ from cases.registry import (
     register_timeline_source,
 )
 from cases.selectors import can_edit_case, history_events
-from safety import selectors, services
+from safety import counters, selectors, services
 from safety.entries import safety_entries
 from safety.models import (
     PlanReview,
@@ -55,8 +56,8 @@ def _timeline(case):
 def _overview_counts(request) -> dict:
     if not request.user.has_perm("cases.view_unit_overview"):
         return {}
-    # Counted up to the cap (「999+」) in the overview's one count query, never in full (issue 19).
-    return {"missing": selectors.cases_without_sheet()}
+    # A counter kept by triggers (safety/counters.py), read in the overview's one count query (issue 19).
+    return {"missing": counters.KEY}
 
 
 def _overview(request, counts):
@@ -101,7 +102,7 @@ register_case_entries(safety_entries)
 register_case_records(selectors.case_records)
 register_timeline_source(_timeline)
 register_danger_listener(_danger_listener)
-register_flag_notes(selectors.flag_notes)
+register_flag_notes(FlagNotes(columns=selectors.flag_note_columns, text=selectors.flag_note))
 register_overview_panel(
     OverviewPanel(
         title="尚未提供安全提醒單的案件（指引 7-1b）",

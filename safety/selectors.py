@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
@@ -135,28 +135,26 @@ def cases_without_sheet():
     )
 
 
-def flag_notes(cases) -> dict:
-    """Per flagged case: was the safety plan reviewed since the flag? One query for all of them."""
-    cases = list(cases)
-    if not cases:
-        return {}
-    plans = {
-        case_id: (reviewed, recorded)
-        for case_id, reviewed, recorded in SafetyPlan.objects.filter(
-            case__in=[c.pk for c in cases]
-        ).values_list("case_id", "last_reviewed_at", "last_review_recorded_at")
+def flag_note_columns() -> dict:
+    """The safety plan's review times, read with the overview's flagged cases (cases.registry.FlagNotes):
+    a left join on the case's one plan; a NULL id means none."""
+    return {
+        "safety_plan_id": F("safety_plan__id"),
+        "safety_plan_reviewed_at": F("safety_plan__last_reviewed_at"),
+        "safety_plan_recorded_at": F("safety_plan__last_review_recorded_at"),
     }
-    notes = {}
-    for case in cases:
-        if case.pk not in plans:
-            notes[case.pk] = "尚無安全計畫"
-            continue
-        reviewed, recorded = plans[case.pk]
-        if review_since_flag(reviewed_at=reviewed, recorded_at=recorded, flagged_at=case.danger_since):
-            notes[case.pk] = f"安全計畫已於標記後檢視（{format_roc(timezone.localtime(reviewed).date())}）"
-        else:
-            notes[case.pk] = "標記後尚未檢視安全計畫"
-    return notes
+
+
+def flag_note(row) -> str:
+    """Per flagged case: was the safety plan reviewed since the flag?"""
+    if row.safety_plan_id is None:
+        return "尚無安全計畫"
+    reviewed = row.safety_plan_reviewed_at
+    if review_since_flag(
+        reviewed_at=reviewed, recorded_at=row.safety_plan_recorded_at, flagged_at=row.danger_since
+    ):
+        return f"安全計畫已於標記後檢視（{format_roc(timezone.localtime(reviewed).date())}）"
+    return "標記後尚未檢視安全計畫"
 
 
 def case_records(case: Case) -> dict:

@@ -59,7 +59,11 @@ def test_flag_notes_and_overview_panels_reach_the_overview(client, hotline, work
         result=Contact.Result.REACHED,
         immediate_danger=Contact.Danger.YES,
     )
-    monkeypatch.setattr(registry, "_flag_notes", [lambda cases: {c.pk: "安全計畫未檢視" for c in cases}])
+    monkeypatch.setattr(
+        registry,
+        "_flag_notes",
+        [registry.FlagNotes(columns=dict, text=lambda row: "安全計畫未檢視" if row.danger_since else "")],
+    )
     client.force_login(supervisor)
     html = client.get("/overview/").content.decode()
     assert "安全計畫未檢視" in html

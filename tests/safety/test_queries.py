@@ -6,10 +6,12 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
+from cases.registry import flag_notes
 from cases.roles import user_roles
+from cases.selectors import overview_cases
 from safety import services
 from safety.entries import safety_entries
-from safety.selectors import case_safety_panel, flag_notes
+from safety.selectors import case_safety_panel
 from tests.factories import make_case
 from tests.safety.factories import (
     flag_danger,
@@ -54,11 +56,17 @@ def test_the_panel_and_entries_read_a_fixed_number_of_queries(
     assert len(entries) == 3 * N * 3
 
 
-def test_flag_notes_read_one_query_for_all_flagged_cases(hotline, worker, django_assert_num_queries):
+def test_flag_notes_are_read_with_the_overviews_case_rows(
+    hotline, worker, supervisor, django_assert_num_queries
+):
     for count in (N, 3 * N):
         while Case.objects.filter(danger_since__isnull=False).count() < count:
             flag_danger(case=make_case(actor=hotline, worker=worker), worker=worker)
-        flagged = list(Case.objects.filter(danger_since__isnull=False))
+        user_roles(supervisor)  # the permissions, loaded once per request, are not what is counted
         with django_assert_num_queries(1):
+            recent, flagged = overview_cases(supervisor, recent=10, flagged=20)
             notes = flag_notes(flagged)
-        assert len(notes) == count
+        assert len(flagged) == len(notes) == count
+        assert set(notes.values()) <= {"尚無安全計畫", "標記後尚未檢視安全計畫"} | {
+            n for n in notes.values() if n.startswith("安全計畫已於標記後檢視")
+        }
