@@ -2,24 +2,6 @@ from functools import partial
 
 from cases.notifications import unread_for
 from cases.paging import capped_counts
-from cases.roles import user_roles
-
-
-def roles(request):
-    """Role names for the navigation; cached on the user, so one query per request at most."""
-    user = getattr(request, "user", None)
-    return {"user_roles": user_roles(user) if user is not None else frozenset()}
-
-
-def nav_links(request):
-    """The satellites' registered navigation links the user may open (permissions are cached per request)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    from cases.registry import nav_links_for
-
-    return {"nav_links": nav_links_for(user)}
-
 
 UNREAD_BADGE_CAP = 100
 

@@ -134,9 +134,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "cases.context_processors.roles",
+                # The navigation's links come from {% nav_menu %} (cases/templatetags/navigation.py).
                 "cases.context_processors.unread_notifications",
-                "cases.context_processors.nav_links",
             ],
         },
     },
