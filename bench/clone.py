@@ -21,8 +21,10 @@ import time
 from django.db import connection, transaction
 
 from bench.seed import CLOSED_INTAKE_SHARE, PENDING_SHARE
+from cases import counters
 from cases.models import Case, CaseNumberCounter, Deadline, Dispatch, Intake, Victim
 from referrals.models import Referral
+from safety import counters as safety_counters
 
 MAX_SHIFT_DAYS = 2
 
@@ -126,7 +128,9 @@ def clone_round(k: int) -> dict[str, int]:
                 "opened_at": "m.new_opened",
                 "updated_at": "src.updated_at + m.shift",
                 "danger_since": "src.danger_since + m.shift",
-                # The lists' kept columns move with the copied deadlines, contacts and dispatches.
+                # The lists' kept columns move with the copied deadlines, contacts and dispatches; the
+                # worker's name (cases.worker_sort, whose triggers are off here) is the source's, as the
+                # copy keeps its worker.
                 "next_deadline_due_at": "src.next_deadline_due_at + m.shift",
                 "last_contact_at": "src.last_contact_at + m.shift",
                 "last_dispatched_at": "src.last_dispatched_at + m.shift",
@@ -222,6 +226,10 @@ def clone(*, cases: int, log=print) -> dict[str, int]:
             totals[table] = totals.get(table, 0) + n
         done += k
         log(f"  copied {done:,} / {cases:,} cases ({time.perf_counter() - started:.0f} s)")
+    # The copies were written with triggers off (session_replication_role): the overview's counters
+    # are counted again from the tables (one scan of the cases and of the intakes).
+    counters.recount()
+    safety_counters.recount()
     totals["seconds"] = round(time.perf_counter() - started, 1)
     return totals
 

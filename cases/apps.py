@@ -11,8 +11,10 @@ class CasesConfig(AppConfig):
         import cases.lookups  # noqa: F401  (integer __in lookups ignore numbers no column holds)
         from cases import (
             audit,  # noqa: F401  (records sign-ins, sign-outs and failed sign-ins)
+            counters,
             dashboards,  # noqa: F401  (registers the hub's charts of the supervisor overview)
             tasks,  # noqa: F401  (registers the Celery tasks the outbox enqueues by name)
+            worker_sort,
         )
         from cases.audit_demo import add_audit_events
         from cases.audit_triggers import install_after_migrate
@@ -39,3 +41,7 @@ class CasesConfig(AppConfig):
             permission="cases.review_audit", url_name="cases:audit_trail", label="稽核軌跡", order=90
         )
         post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="audit_triggers")
+        post_migrate.connect(counters.install_after_migrate, sender=self, dispatch_uid="unit_counters")
+        post_migrate.connect(
+            worker_sort.install_after_migrate, sender=self, dispatch_uid="worker_sort_triggers"
+        )

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models import Case as CaseWhen
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from cases import counters
 from cases.case_records import case_rows, take_case_records_probe, with_case_records_probe
 from cases.models import (
     BreakGlassGrant,
@@ -31,7 +31,7 @@ from cases.models import (
 )
 from cases.models.core import QUEUE_ORDER
 from cases.paging import COUNT_CAP, CappedCount, capped, capped_counts
-from cases.registry import timeline_sources
+from cases.registry import flag_note_columns, timeline_sources
 from cases.roles import Role, has_role
 from cases.tracker import end_of_day
 
@@ -221,24 +221,23 @@ def unit_overview(*, also: dict | None = None) -> dict:
     """Supervisor's home: counts by state, of waiting intakes and of flagged cases, in one query. Each
     worker's caseload is a chart of the overview (cases/dashboards.py), computed by a beat job.
 
-    `also`: more querysets to count in the same query (the overview panels'); their capped numbers are
-    returned under "also"."""
-    # Counted from the indexes with a cap (「999+」) in one query: GROUP BY status read every case
-    # (395 ms at 1M cases).
+    `also`: the overview panels' counts, returned under "also": a counter's key (an app's trigger-kept
+    counter, e.g. safety/counters.py), or a queryset counted with a cap in the same query."""
+    # Kept by triggers in each change's transaction (cases/counters.py): exact, and one short read. The
+    # panels' counts have no counter: counted from their indexes with a cap (「999+」).
     also = also or {}
-    counts = capped_counts(
-        {
-            **{value: Case.objects.filter(status=value) for value in Case.Status.values},
-            "pending": Intake.objects.filter(status=Intake.Status.PENDING),
-            "flagged": Case.objects.filter(danger_since__isnull=False),
-            **{("also", key): qs for key, qs in also.items()},
-        }
-    )
+    querysets = {key: qs for key, qs in also.items() if not isinstance(qs, str)}
+    kept, counted = counters.read(also=querysets, cap=COUNT_CAP)
     return {
-        "status_counts": [(label, capped(counts[value]), value) for value, label in Case.Status.choices],
-        "pending_intakes": capped(counts["pending"]),
-        "flagged_count": capped(counts["flagged"]),
-        "also": {key: capped(counts[("also", key)]) for key in also},
+        "status_counts": [
+            (label, kept.get(f"case:{value}", 0), value) for value, label in Case.Status.choices
+        ],
+        "pending_intakes": kept.get(counters.PENDING_INTAKES, 0),
+        "flagged_count": kept.get(counters.FLAGGED, 0),
+        "also": {
+            key: kept.get(value, 0) if isinstance(value, str) else capped(counted[key])
+            for key, value in also.items()
+        },
     }
 
 
@@ -404,7 +403,10 @@ def intake_contacts(intake: Intake) -> QuerySet[Contact]:
 
 
 def case_status_changes(case: Case) -> list[CaseStatusChange]:
-    return case_rows(case, "cases.status_changes", case.status_changes.select_related("by").order_by("at"))
+    # A function, so a case without closing steps (most) costs not even building the queryset.
+    return case_rows(
+        case, "cases.status_changes", lambda: case.status_changes.select_related("by").order_by("at")
+    )
 
 
 def pending_closure(case: Case) -> CaseStatusChange | None:
@@ -424,9 +426,11 @@ def case_appointments(case: Case) -> list[ServiceAppointment]:
     return case_rows(
         case,
         "cases.appointments",
-        ServiceAppointment.objects.filter(Q(case=case) | Q(intake__case=case))
-        .select_related("booked_by")
-        .order_by("scheduled_at"),
+        lambda: (
+            ServiceAppointment.objects.filter(Q(case=case) | Q(intake__case=case))
+            .select_related("booked_by")
+            .order_by("scheduled_at")
+        ),
     )
 
 
@@ -478,14 +482,14 @@ def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_chan
                 flag="danger" if contact.immediate_danger == Contact.Danger.YES else "",
             )
         )
-    for dispatch in dispatches:
+    for dispatch in dispatches:  # cases.case_page.DispatchRow: the names are columns of its query
         entries.append(
             CaseEntry(
                 at=dispatch.dispatched_at,
                 kind="派案",
-                title=f"派給 {staff_name(dispatch.worker)}",
+                title=f"派給 {dispatch.worker_name}",
                 detail=dispatch.reason,
-                by=staff_name(dispatch.dispatched_by),
+                by=dispatch.dispatched_by_name,
             )
         )
     for change in status_changes:
@@ -516,6 +520,38 @@ def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_chan
     return entries
 
 
+def overview_cases(user, *, recent: int, flagged: int) -> tuple[list, list]:
+    """The overview's `recent` newest cases and its `flagged` longest-flagged ones, as case_list_rows()
+    tuples with the apps' flag-note columns (cases.registry.FlagNotes), in one query: a UNION ALL of the
+    two index reads."""
+    notes = flag_note_columns()
+    names = [*CASE_LIST_COLUMNS, *notes]
+    scope = cases_for_user(user).annotate(**notes)
+    newest = scope.values_list(*names).order_by("-opened_at")[:recent]
+    longest = scope.filter(danger_since__isnull=False).values_list(*names).order_by("danger_since")[:flagged]
+    # Each part as a derived table: SQLite allows no LIMIT on a compound's own parts (Django's union()
+    # refuses it there). The first part's compiler converts the rows (the victim's name is decrypted);
+    # the last column says which part a row came from.
+    compiler = newest.query.get_compiler(newest.db)
+    first_sql, first_params = compiler.as_sql()
+    second_sql, second_params = longest.query.get_compiler(longest.db).as_sql()
+    with connections[newest.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT newest.*, 0 FROM ({first_sql}) newest "
+            f"UNION ALL SELECT longest.*, 1 FROM ({second_sql}) longest",
+            (*first_params, *second_params),
+        )
+        fetched = cursor.fetchall()
+    row = namedtuple("OverviewCaseRow", names)
+    parts: tuple[list, list] = ([], [])
+    for values in compiler.results_iter(results=[fetched]):
+        parts[values[-1]].append(row(*values[:-1]))
+    # A UNION ALL's order is not promised: each part is put back in its own.
+    parts[0].sort(key=lambda r: r.opened_at, reverse=True)
+    parts[1].sort(key=lambda r: r.danger_since)
+    return parts
+
+
 def flagged_cases(user) -> QuerySet:
     """Cases in the user's scope that carry the immediate-danger flag, longest-flagged first, as
     case_list_rows() tuples."""
@@ -532,9 +568,15 @@ CASE_LIST_SORTS = {
     "last_contact": ("最後聯繫", [F("last_contact_at").asc(nulls_first=True), "-opened_at"]),
     "dispatched": ("派案日", [F("last_dispatched_at").desc(nulls_last=True), "-opened_at"]),
     "opened": ("開案日（新到舊）", ["-opened_at"]),
+    # The worker's name as kept on the case (cases.worker_sort), unassigned (null) last.
     "worker": (
         "承辦社工",
-        ["assigned_worker__last_name", "assigned_worker__first_name", "assigned_worker", "-opened_at"],
+        [
+            F("worker_last_name").asc(nulls_last=True),
+            F("worker_first_name").asc(nulls_last=True),
+            F("assigned_worker_id").asc(nulls_last=True),
+            "-opened_at",
+        ],
     ),
 }
 
@@ -559,36 +601,12 @@ def _worker_pk(worker_id: str) -> int | None:
 
 
 def case_list(
-    user, *, status: str = "", worker_id: str = "", flagged: bool = False, sort: str = "", rows: int
+    user, *, status: str = "", worker_id: str = "", flagged: bool = False, sort: str = ""
 ) -> tuple[QuerySet, QuerySet[Case]]:
     """The case list in the user's scope, filtered and sorted: (the rows to page, as CASE_LIST_COLUMNS
-    tuples, and the cases to count).
-
-    `rows`: how many rows the page asked for needs (page number × page size). By worker over the unit,
-    sorting every case in scope by a joined name took a second at 100,000 cases; instead each worker's
-    newest `rows` cases are read from an index (a LATERAL join over the users, and the unassigned ones),
-    the first `rows` of them by name kept, and the page read from those; the count is the scope's.
-    """
+    tuples, and the cases to count). Every sort reads a page from an index (Case.Meta.indexes)."""
     scope = filter_case_list(cases_for_user(user), status=status, worker_id=worker_id, flagged=flagged)
-    ordered = case_list_rows(scope).order_by(*case_list_order(sort, user=user, worker_id=worker_id))
-    if sort != "worker" or _one_worker(user, worker_id) or connection.vendor != "postgresql":
-        return ordered, scope  # (SQLite, the small development database, has no LATERAL)
-    newest = scope.order_by("-opened_at").values("pk", "opened_at")
-    of_worker = newest.filter(assigned_worker_id=RawSQL('"by_worker"."id"', ()))[:rows]
-    each, each_params = of_worker.query.sql_with_params()
-    none, none_params = newest.filter(assigned_worker__isnull=True)[:rows].query.sql_with_params()
-    user_table = connection.ops.quote_name(get_user_model()._meta.db_table)
-    first = RawSQL(
-        f"""SELECT pk FROM (
-            SELECT c.pk, by_worker.last_name, by_worker.first_name, by_worker.id AS worker, c.opened_at
-            FROM {user_table} by_worker CROSS JOIN LATERAL ({each}) c
-            UNION ALL
-            SELECT c.pk, NULL, NULL, NULL, c.opened_at FROM ({none}) c
-        ) first_rows
-        ORDER BY last_name NULLS LAST, first_name NULLS LAST, worker NULLS LAST, opened_at DESC LIMIT %s""",
-        (*each_params, *none_params, rows),
-    )
-    return ordered.filter(pk__in=first), scope
+    return case_list_rows(scope).order_by(*case_list_order(sort, user=user, worker_id=worker_id)), scope
 
 
 # What a row of the case list prints, read as tuples: no model instance per case, victim and worker, and

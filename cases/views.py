@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import dashboards, notifications, selectors, services, tracker, views_oversight
+from cases import case_page, dashboards, notifications, selectors, services, tracker, views_oversight
 from cases import search as case_search
 from cases.ages import is_minor_on, minor_label, victim_is_minor
 from cases.case_records import case_rows, probe_case_records
@@ -40,8 +40,8 @@ from cases.forms import (
 )
 from cases.forms_fields import add_service_errors
 from cases.models import Case, Deadline, Intake, Notification
-from cases.page_rows import case_deadline_rows, dashboard_rows, notification_rows, person_name, week_agenda
-from cases.paging import CappedPaginator, capped_page, page_number
+from cases.page_rows import dashboard_rows, notification_rows, person_name, week_agenda
+from cases.paging import CappedPaginator, capped_page
 from cases.pdf import render_pdf
 from cases.readlog import log_case_read, log_list_reads
 from cases.registry import (
@@ -203,7 +203,6 @@ def my_cases(request):
         worker_id=worker,
         flagged=flagged,
         sort=sort,
-        rows=page_number(request.GET.get("page")) * PAGE_SIZE,
     )
     page = capped_page(cases, PAGE_SIZE, request.GET.get("page"), count_from=scope)
     log_list_reads(user=request.user, case_ids=[row.pk for row in page], view="案件列表")
@@ -251,12 +250,22 @@ def case_detail(request, pk):
     log_case_read(user=request.user, case=case, view="案件頁面")
     probe_case_records(case, request.user)  # no query, but for a case opened by 緊急調閱
     notifications.mark_read_for_case(user=request.user, case=case, kinds=[Notification.Kind.DISPATCH])
-    intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
+    # The hub's rows as the page prints them: names without user rows, no unshown column decrypted.
+    intakes = case_page.case_page_intakes(case)
     contacts = case_rows(case, "cases.contacts", lambda: selectors.case_contacts(case))
-    dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
+    dispatches = case_page.case_dispatch_rows(case)
     status_changes = selectors.case_status_changes(case)
     appointments = selectors.case_appointments(case)
-    deadline_rows = case_deadline_rows(case, selectors.case_deadlines(case))
+    deadline_rows = case_page.case_page_deadlines(case)
+    entries = selectors.case_entries(
+        case,
+        request.user,
+        intakes=intakes,
+        contacts=contacts,
+        dispatches=dispatches,
+        status_changes=status_changes,
+        appointments=appointments,
+    )
     user = request.user
     context = {
         "case": case,
@@ -267,15 +276,8 @@ def case_detail(request, pk):
         "contacts": contacts,
         "appointments": appointments,
         "dispatches": dispatches,
-        "entries": selectors.case_entries(
-            case,
-            user,
-            intakes=intakes,
-            contacts=contacts,
-            dispatches=dispatches,
-            status_changes=status_changes,
-            appointments=appointments,
-        ),
+        "entries": entries,
+        "record_html": case_page.case_record_html(entries),
         "panels": panels_for(request, case),
         "deadlines": deadline_rows,
         "next_deadlines": [d for d in deadline_rows if d.is_open][:3],
@@ -301,9 +303,9 @@ def case_summary_pdf(request, pk):
     if not selectors.may_edit_case(request.user, case):
         raise Http404
     log_case_read(user=request.user, case=case, view="案件摘要（PDF）")
-    intakes = list(case.intakes.select_related("created_by").order_by("received_at"))
+    intakes = case_page.case_page_intakes(case)
     contacts = list(selectors.case_contacts(case))
-    dispatches = list(case.dispatches.select_related("worker", "previous_worker", "dispatched_by"))
+    dispatches = case_page.case_dispatch_rows(case)
     entries = selectors.case_entries(
         case,
         request.user,
@@ -575,13 +577,10 @@ OVERVIEW_RECENT_ROWS = 10
 @permission_required("cases.view_unit_overview", raise_exception=True)
 @require_GET
 def overview(request):
-    recent = list(
-        selectors.case_list_rows(selectors.cases_for_user(request.user)).order_by("-opened_at")[
-            :OVERVIEW_RECENT_ROWS
-        ]
-    )
     # The longest-flagged first; the case list's flag filter has them all (the count is above).
-    flagged = list(selectors.flagged_cases(request.user)[:OVERVIEW_FLAGGED_ROWS])
+    recent, flagged = selectors.overview_cases(
+        request.user, recent=OVERVIEW_RECENT_ROWS, flagged=OVERVIEW_FLAGGED_ROWS
+    )
     log_list_reads(user=request.user, case_ids=[c.pk for c in [*recent, *flagged]], view="督導總覽")
     counts = selectors.unit_overview(also=overview_panel_counts(request))
     context = {

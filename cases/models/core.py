@@ -116,7 +116,15 @@ class Case(models.Model):
     # search box reads a name's newest cases from an index (case_search_name) instead of sorting all of
     # them: at a million cases one full name matches thousands. Blanked with the case by retention.
     victim_name_index = models.CharField("被害人姓名比對碼", max_length=64, blank=True, editable=False)
-    history = AuditedHistoricalRecords(excluded_fields=[*LIST_COLUMNS, "victim_name_index"])
+    # The assigned worker's last and first name (null without a worker), so the unit's list by worker
+    # reads a page from an index (case_list_by_worker*) instead of sorting every case by a joined name.
+    # Staff names, not the victim's. Kept by database triggers (cases/worker_sort.py), whoever writes.
+    # Null, not "", without a worker: the list puts those cases last (NULLS LAST, as the index reads).
+    worker_last_name = models.CharField("承辦社工姓（排序用）", max_length=150, null=True, editable=False)  # noqa: DJ001
+    worker_first_name = models.CharField("承辦社工名（排序用）", max_length=150, null=True, editable=False)  # noqa: DJ001
+    history = AuditedHistoricalRecords(
+        excluded_fields=[*LIST_COLUMNS, "victim_name_index", "worker_last_name", "worker_first_name"]
+    )
 
     class Meta:
         verbose_name = "案件"
@@ -144,7 +152,6 @@ class Case(models.Model):
                 fields=["assigned_worker", "danger_since", "-opened_at"], name="case_list_worker_danger"
             ),
             # The other sorts of the lists, for a worker's cases and for the unit's (CASE_LIST_SORTS).
-            # With the id, so the unit's list by worker reads each worker's newest cases index-only.
             models.Index(
                 fields=["assigned_worker", "-opened_at"], include=["id"], name="case_list_worker_opened"
             ),
@@ -155,6 +162,22 @@ class Case(models.Model):
                 condition=Q(danger_since__isnull=False),
             ),
             models.Index(fields=["next_deadline_due_at", "-opened_at"], name="case_list_due"),
+            # The unit's list by worker (name, then the worker's id, unassigned last, newest first), all
+            # cases, flagged ones and one state (CASE_LIST_SORTS["worker"]; ascending keys put nulls
+            # last on PostgreSQL, as that ordering asks).
+            models.Index(
+                fields=["worker_last_name", "worker_first_name", "assigned_worker", "-opened_at"],
+                name="case_list_by_worker",
+            ),
+            models.Index(
+                fields=["worker_last_name", "worker_first_name", "assigned_worker", "-opened_at"],
+                name="case_list_by_worker_flagged",
+                condition=Q(danger_since__isnull=False),
+            ),
+            models.Index(
+                fields=["status", "worker_last_name", "worker_first_name", "assigned_worker", "-opened_at"],
+                name="case_list_status_by_worker",
+            ),
             # The search box by full name (cases.search): a page of a name's newest cases, unit and worker.
             models.Index(fields=["victim_name_index", "-opened_at"], name="case_search_name"),
             models.Index(

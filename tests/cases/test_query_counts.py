@@ -36,17 +36,17 @@ QUERIES = {
     "worker: my cases": 7,
     # + the workers of the filter (with their caseloads)
     "supervisor: all cases": 8,
-    # Every sort and filter reads the columns kept on the case (cases.list_columns) through an index, in
-    # the same one query (by worker over the unit: each worker's newest cases, a LATERAL join).
+    # Every sort and filter reads the columns kept on the case (cases.list_columns, and the worker's name:
+    # cases.worker_sort) through an index, in the same one query.
     # + count + page of intakes, each with its match flag (two LIMIT 1 probes of the victims' blind
     # indexes in the same query) + groups (navigation)
     "hotline: intake queue": 7,
-    # + counts by state and the pending count (one query, capped at 999+) + the stored charts (caseloads,
-    # intakes, response times, deadlines, takedown SLA, danger reports: one read of cases_unitstatistic,
-    # computed by the beat job) + recent cases + flagged cases + groups (navigation) + the safety panel's
-    # first rows (cases without the reminder sheet; its capped count is part of the counts query) + the
-    # flagged cases' safety-plan notes
-    "supervisor: overview": 10,
+    # + counts by state, of flagged cases and of pending intakes (one read of the counters the triggers
+    # keep, cases/counters.py; the safety panel's capped count in the same query) + the stored charts
+    # (caseloads, intakes, response times, deadlines, takedown SLA, danger reports: one read of
+    # cases_unitstatistic, computed by the beat job) + the recent and the flagged cases with their
+    # safety-plan notes (one UNION ALL) + the safety panel's first rows (cases without the reminder sheet)
+    "supervisor: overview": 9,
     # + the case, with ONE probe of the thirty kinds of records the page shows as a column of the same
     # query (cases.case_records: contacts, closing steps, appointments, SMS and every app's panel; it took
     # 30 queries to find most of them empty), and of the worker's unread dispatch notices of the case
@@ -71,9 +71,10 @@ QUERIES = {
     "supervisor: deadlines, week": 7,
     # + their count (capped at 「999+」) + the page of notifications
     "notifications": 6,
-    # The search box (POST): + the cases found with victim and worker + the read-log bulk insert, and for
-    # the hotline the waiting intakes found; the referrals app's match on the police case number.
-    "hotline: search": 8,
+    # The search box (POST): + the cases found with victim and worker and, for the hotline, the waiting
+    # intakes found, in one query (one list, newest first) + the read-log bulk insert; the referrals
+    # app's match on the police case number.
+    "hotline: search": 7,
     "worker: search": 6,
     # a case number is not looked for among the waiting intakes (they have none yet)
     "hotline: search by case number": 7,
@@ -100,8 +101,8 @@ BENCH_PAGES = {
     "worker: my cases by next deadline": QUERIES["worker: my cases"],
     "worker: my cases by last contact": QUERIES["worker: my cases"],
     "hotline: intake queue": QUERIES["hotline: intake queue"],
-    # + the apps' notes on the flagged cases (one query; the bench seeds some cases 有立即危險)
-    "supervisor: overview": QUERIES["supervisor: overview"] + 1,
+    # the apps' notes on the flagged cases are columns of the cases' query: no query more with them
+    "supervisor: overview": QUERIES["supervisor: overview"],
     "supervisor: all cases": QUERIES["supervisor: all cases"],
     "supervisor: all cases, flagged, by worker": QUERIES["supervisor: all cases"],
     **{f"worker: my cases by {sort}": QUERIES["worker: my cases"] for sort in WORKER_SORTS},
@@ -109,7 +110,7 @@ BENCH_PAGES = {
     "supervisor: all cases by worker": QUERIES["supervisor: all cases"],
     "hotline: all cases by next deadline": QUERIES["supervisor: all cases"],
     "worker: search by mobile": QUERIES["worker: search"],
-    # a police case number looks like a name: the cases by name, the waiting intakes, the referrals; it
+    # a police case number looks like a name: the cases and waiting intakes by name, the referrals; it
     # finds a referral form (date, agency, status: nothing identifying), so no read-log row is written
     "hotline: search by police case number": QUERIES["hotline: search"] - 1,
     # The bench's cases: 9 without a police referral, 10 with one (each case page reads the kinds of
@@ -458,8 +459,8 @@ class TestNotifications:
 
 class TestSearch:
     """The search box makes the same number of queries whether N or 3N cases match (issue 18 point 10):
-    the cases with victim and worker in one query, the waiting intakes in one, the read log in one
-    bulk insert."""
+    the cases with victim and worker and the waiting intakes in one query, the read log in one bulk
+    insert."""
 
     url = reverse("cases:search")
 
