@@ -230,36 +230,6 @@ def _rows(tuples, *, today: dt.date) -> list[DeadlineRow]:
     return rows
 
 
-def case_deadline_rows(case, deadlines: list[Deadline], *, today: dt.date | None = None) -> list[DeadlineRow]:
-    """The case page's deadlines (open and closed; a closed one shows who closed it, when and why)."""
-    from cases.people import staff_name
-
-    today = today or timezone.localdate()
-    url = case.get_absolute_url()
-    close_url = url_maker("cases:deadline_close")
-    return [
-        deadline_row(
-            today=today,
-            case_url=url,
-            pk=d.pk,
-            case_number=case.number,
-            kind=d.kind,
-            title=d.title,
-            due_at=d.due_at,
-            all_day=d.all_day,
-            is_warning=d.is_warning,
-            note=d.note,
-            state=d.state,
-            owner_name=staff_name(d.owner) if d.owner is not None else "—",
-            closed_by_name=staff_name(d.closed_by) if d.closed_by is not None else "",
-            closed_at=d.closed_at,
-            close_reason=d.close_reason if d.closed_by is not None else "",
-            close_url=close_url(d.pk),
-        )
-        for d in deadlines
-    ]
-
-
 # A day of the week agenda lists its earliest deadlines and says how many there are in all, with a link
 # to that day in the list: the unit's week is about 9,000 open deadlines at a million cases, and seven
 # stacked columns of 20 were a long scroll on a phone and half the page's time.

@@ -552,12 +552,6 @@ def overview_cases(user, *, recent: int, flagged: int) -> tuple[list, list]:
     return parts
 
 
-def flagged_cases(user) -> QuerySet:
-    """Cases in the user's scope that carry the immediate-danger flag, longest-flagged first, as
-    case_list_rows() tuples."""
-    return case_list_rows(cases_for_user(user).filter(danger_since__isnull=False)).order_by("danger_since")
-
-
 # --- the case lists: what needs doing next (issue: everyday use) ------------------------------------
 
 CASE_LIST_SORTS = {
