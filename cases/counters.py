@@ -167,36 +167,48 @@ UNION ALL SELECT '{PENDING_INTAKES}', count(*) FROM {INTAKES} WHERE status = '{_
 
 
 def install(using: str = "default") -> None:
-    """Create (or replace) the triggers and count what the tables hold now, in one transaction."""
-    conn = connections[using]
-    with transaction.atomic(using=using), conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute(_PG)
-        elif conn.vendor == "sqlite":
-            for sql in _SQLITE:
-                cursor.execute(sql)
-        else:  # pragma: no cover - the project runs on these two
-            raise NotImplementedError(conn.vendor)
+    """Create (or replace) the triggers and count what the tables hold now."""
+    install_triggers(using, postgresql=_PG, sqlite=_SQLITE)
     recount(using=using)
-
-
-_INSTALLED = {
-    "postgresql": "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'unitcounter%%' AND NOT tgisinternal",
-    "sqlite": "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'unitcounter%%'",
-}
 
 
 def install_after_migrate(using: str = "default", **kwargs) -> None:
     """post_migrate: SQLite drops a table's triggers when a migration rebuilds the table (most column
     changes do), so any missing trigger is put back and every counter recounted."""
-    conn = connections[using]
-    if TABLE not in conn.introspection.table_names() or conn.vendor not in _INSTALLED:
-        return
-    with conn.cursor() as cursor:
-        cursor.execute(_INSTALLED[conn.vendor])
-        (present,) = cursor.fetchone()
-    if present < 6:
+    if triggers_missing(using, prefix="unitcounter", expected=6, tables=[TABLE]):
         install(using=using)
+
+
+# Shared by every app that keeps a counter here (safety/counters.py): its triggers are named with a prefix.
+_TRIGGERS_NAMED = {
+    "postgresql": "SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s AND NOT tgisinternal",
+    "sqlite": "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+}
+
+
+def install_triggers(using: str, *, postgresql: str, sqlite: list[str]) -> None:
+    """Run a counter's trigger SQL for this database's vendor, in one transaction."""
+    conn = connections[using]
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(postgresql)
+        elif conn.vendor == "sqlite":
+            for sql in sqlite:
+                cursor.execute(sql)
+        else:  # pragma: no cover - the project runs on these two
+            raise NotImplementedError(conn.vendor)
+
+
+def triggers_missing(using: str, *, prefix: str, expected: int, tables: list[str]) -> bool:
+    """Whether fewer than `expected` triggers named `prefix`… exist while all of `tables` do."""
+    conn = connections[using]
+    present_tables = conn.introspection.table_names()
+    if conn.vendor not in _TRIGGERS_NAMED or any(t not in present_tables for t in tables):
+        return False
+    with conn.cursor() as cursor:
+        cursor.execute(_TRIGGERS_NAMED[conn.vendor], [f"{prefix}%"])
+        (present,) = cursor.fetchone()
+    return present < expected
 
 
 def recount(using: str = "default") -> None:

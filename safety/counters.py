@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db import connections, transaction
 
-from cases.counters import TABLE
+from cases.counters import TABLE, install_triggers, triggers_missing
 
 KEY = "safety:without_sheet"
 CASES = "cases_case"
@@ -130,34 +130,16 @@ _SQLITE = [
     """,
 ]
 
-_INSTALLED = {
-    "postgresql": "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'safety_counter%%' AND NOT tgisinternal",
-    "sqlite": "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'safety_counter%%'",
-}
-
 
 def install(using: str = "default") -> None:
     """Create (or replace) the triggers and count what the tables hold now."""
-    conn = connections[using]
-    with transaction.atomic(using=using), conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute(_PG)
-        else:
-            for sql in _SQLITE:
-                cursor.execute(sql)
+    install_triggers(using, postgresql=_PG, sqlite=_SQLITE)
     recount(using=using)
 
 
 def install_after_migrate(using: str = "default", **kwargs) -> None:
     """post_migrate: SQLite drops a table's triggers when a migration rebuilds it; put them back."""
-    conn = connections[using]
-    tables = conn.introspection.table_names()
-    if TABLE not in tables or DELIVERIES not in tables or conn.vendor not in _INSTALLED:
-        return
-    with conn.cursor() as cursor:
-        cursor.execute(_INSTALLED[conn.vendor])
-        (present,) = cursor.fetchone()
-    if present < 5:
+    if triggers_missing(using, prefix="safety_counter", expected=5, tables=[TABLE, DELIVERIES]):
         install(using=using)
 
 
