@@ -11,63 +11,33 @@ instances holding only what the page prints. Each query's SQL is compiled once p
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from cases.compiled import STAND_IN_CASE, compiled_values
 from cases.models import Case, Deadline, Dispatch, Intake
 from cases.page_rows import DeadlineRow, deadline_row, esc, person_name, url_maker
 from cases.templatetags.roc import roc_datetime
 
 _NAMES = ("last_name", "first_name", "username")
-_STAND_IN = uuid.UUID(int=0)  # no case has it (uuid4 sets version bits)
-# (name, database alias, vendor) -> (SQL, params with the stand-in case's key, converters by position)
-_compiled: dict[tuple[str, str, str], tuple[str, list, list]] = {}
 
 
 def case_values(name: str, build: Callable[[Case], QuerySet], case: Case) -> list[tuple]:
     """The rows of build(case), a values_list() queryset that depends on the case's key only (`name`
-    tells them apart: "<app_label>.<what>" outside the hub).
-
-    Its SQL is compiled once per process and database, for a stand-in case, and run with this case's key:
-    building and compiling the queryset took longer than running it (as cases.case_records does for the
-    probe). The rows get the same conversions as the ORM's (decryption, SQLite's dates)."""
-    db = case._state.db or "default"
-    connection = connections[db]
-    key = (name, db, connection.vendor)
-    if key not in _compiled:
-        compiler = build(Case(pk=_STAND_IN)).query.get_compiler(using=db)
-        sql, params = compiler.as_sql()
-        columns = [column[0] for column in compiler.select[: compiler.col_count]]
-        converters = [
-            (position, functions, expression)
-            for position, (functions, expression) in compiler.get_converters(columns).items()
-        ]
-        _compiled[key] = (sql, list(params), converters)
-    sql, params, converters = _compiled[key]
-    pk = case.pk if isinstance(case.pk, uuid.UUID) else uuid.UUID(str(case.pk))
-    # The stand-in in the form the backend's compiler gave it (a UUID on PostgreSQL, hex text on SQLite).
-    forms = {_STAND_IN: pk, _STAND_IN.hex: pk.hex, str(_STAND_IN): str(pk)}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [forms.get(p, p) if isinstance(p, uuid.UUID | str) else p for p in params])
-        rows = cursor.fetchall()
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for position, functions, expression in converters:
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
-        converted.append(row)
-    return converted
+    tells them apart: "<app_label>.<what>" outside the hub), its SQL compiled once per process
+    (cases.compiled): building and compiling the queryset took longer than running it."""
+    return compiled_values(
+        f"case_page:{name}",
+        lambda: build(Case(pk=STAND_IN_CASE)),
+        values={STAND_IN_CASE: case.pk},
+        using=case._state.db or "default",
+    )
 
 
 # The intake columns the case page prints (cases/_intake_body.html and the case record's entries), in the

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models import Case as CaseWhen
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from cases import counters
 from cases.case_records import case_rows, take_case_records_probe, with_case_records_probe
+from cases.compiled import STAND_IN_USER, compiled_values
 from cases.models import (
     BreakGlassGrant,
     Case,
@@ -36,16 +38,31 @@ from cases.roles import Role, has_role
 from cases.tracker import end_of_day
 
 
-def cases_for_user(user) -> QuerySet[Case]:
-    """Need-to-know: supervisors and the hotline see the unit's cases, a worker only their own."""
-    qs = Case.objects.select_related("assigned_worker")
+def case_scope(user) -> str:
+    """Need-to-know: supervisors and the hotline see the unit's cases ("unit"), a worker only their own
+    ("own"), anyone else none ("none")."""
     if not user.is_authenticated or not user.is_active:
-        return qs.none()
+        return "none"
     if user.has_perm("cases.view_all_cases"):
-        return qs
+        return "unit"
     if has_role(user, Role.SOCIAL_WORKER):
-        return qs.filter(assigned_worker=user)
+        return "own"
+    return "none"
+
+
+def cases_in_scope(scope: str, user_id) -> QuerySet[Case]:
+    """The cases of a case_scope() for the user with this id (a stand-in where the SQL is compiled once,
+    cases.compiled)."""
+    qs = Case.objects.select_related("assigned_worker")
+    if scope == "unit":
+        return qs
+    if scope == "own":
+        return qs.filter(assigned_worker_id=user_id)
     return qs.none()
+
+
+def cases_for_user(user) -> QuerySet[Case]:
+    return cases_in_scope(case_scope(user), user.pk)
 
 
 def case_for_user(user, pk, *, write: bool = False, probe: bool = False) -> Case:
@@ -520,36 +537,46 @@ def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_chan
     return entries
 
 
+@functools.cache
+def _row_type(name: str, fields: tuple[str, ...]):
+    return namedtuple(name, fields)
+
+
 def overview_cases(user, *, recent: int, flagged: int) -> tuple[list, list]:
     """The overview's `recent` newest cases and its `flagged` longest-flagged ones, as case_list_rows()
-    tuples with the apps' flag-note columns (cases.registry.FlagNotes), in one query: a UNION ALL of the
-    two index reads."""
+    tuples with the apps' flag-note columns (cases.registry.FlagNotes), in one query compiled once per
+    process (cases.compiled): the rows of the cases whose ids the two index reads give.
+
+    The newest `recent` of the rows read are the unit's newest (they are among them), and the
+    longest-flagged `flagged` of them the unit's longest-flagged: each list is taken back in Python."""
+    scope = case_scope(user)
     notes = flag_note_columns()
     names = [*CASE_LIST_COLUMNS, *notes]
-    scope = cases_for_user(user).annotate(**notes)
-    newest = scope.values_list(*names).order_by("-opened_at")[:recent]
-    longest = scope.filter(danger_since__isnull=False).values_list(*names).order_by("danger_since")[:flagged]
-    # Each part as a derived table: SQLite allows no LIMIT on a compound's own parts (Django's union()
-    # refuses it there). The first part's compiler converts the rows (the victim's name is decrypted);
-    # the last column says which part a row came from.
-    compiler = newest.query.get_compiler(newest.db)
-    first_sql, first_params = compiler.as_sql()
-    second_sql, second_params = longest.query.get_compiler(longest.db).as_sql()
-    with connections[newest.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT newest.*, 0 FROM ({first_sql}) newest "
-            f"UNION ALL SELECT longest.*, 1 FROM ({second_sql}) longest",
-            (*first_params, *second_params),
+
+    def build():
+        cases = cases_in_scope(scope, STAND_IN_USER)
+        newest = cases.order_by("-opened_at").values("pk")[:recent]
+        longest = cases.filter(danger_since__isnull=False).order_by("danger_since").values("pk")[:flagged]
+        # Each part as a derived table: SQLite allows no LIMIT on a compound's own parts.
+        newest_sql, newest_params = newest.query.sql_with_params()
+        longest_sql, longest_params = longest.query.sql_with_params()
+        ids = RawSQL(
+            f"SELECT * FROM ({newest_sql}) newest UNION ALL SELECT * FROM ({longest_sql}) longest",
+            (*newest_params, *longest_params),
         )
-        fetched = cursor.fetchall()
-    row = namedtuple("OverviewCaseRow", names)
-    parts: tuple[list, list] = ([], [])
-    for values in compiler.results_iter(results=[fetched]):
-        parts[values[-1]].append(row(*values[:-1]))
-    # A UNION ALL's order is not promised: each part is put back in its own.
-    parts[0].sort(key=lambda r: r.opened_at, reverse=True)
-    parts[1].sort(key=lambda r: r.danger_since)
-    return parts
+        # Joined once for both lists: planning two copies of the joins cost more than running them.
+        return Case.objects.filter(pk__in=ids).annotate(**notes).values_list(*names)
+
+    row = _row_type("OverviewCaseRow", tuple(names))
+    rows = [
+        row(*values)
+        for values in compiled_values(
+            f"overview:{scope}:{recent}:{flagged}:{','.join(notes)}", build, values={STAND_IN_USER: user.pk}
+        )
+    ]
+    newest = sorted(rows, key=lambda r: r.opened_at, reverse=True)[:recent]
+    longest = sorted((r for r in rows if r.danger_since is not None), key=lambda r: r.danger_since)[:flagged]
+    return newest, longest
 
 
 # --- the case lists: what needs doing next (issue: everyday use) ------------------------------------
