@@ -398,8 +398,8 @@ class Seeder:
 
 
 def police_case_number(intake: Intake) -> str:
-    """A fictional report receipt number, unique per referral (tied to its intake's id)."""
-    return "TP" + intake.id.hex[:10].upper()
+    """A fictional report receipt number, tied to its intake's id; digits, as the form asks."""
+    return f"TP{intake.id.int % 10**10:010d}"
 
 
 def seed(

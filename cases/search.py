@@ -22,12 +22,13 @@ from django.db.models import DateTimeField, F, Q, TextField, Value
 from django.db.models.functions import Cast
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.compiled import STAND_IN_TEXT, STAND_IN_USER, compiled_values
 from cases.models import Case, Intake
 from cases.page_rows import esc, person_name, roc_date, roc_datetime, url_maker
 from cases.privacy import decrypt_text, name_index, national_id_index, phone_index
 from cases.readlog import log_list_reads
 from cases.registry import search_sources
-from cases.selectors import cases_for_user
+from cases.selectors import case_scope, cases_in_scope
 from cases.validators import is_valid_national_id, is_valid_tw_mobile
 
 MAX_RESULTS = 50
@@ -100,27 +101,34 @@ def classify(raw: str) -> Term:
     return Term("too_short", "", "")
 
 
-def case_condition(term: Term) -> Q | None:
-    if term.kind == "case_number":
-        return Q(number=term.value)
-    if term.kind == "mobile":
-        return Q(victim__phone_index=phone_index(term.value))
-    if term.kind == "national_id":
-        return Q(victim__national_id_index=national_id_index(term.value))
-    if term.kind == "name":
+def lookup_value(term: Term) -> str:
+    """What the term is matched on: the case number itself, or the blind index of a victim's identifier."""
+    index = {"mobile": phone_index, "national_id": national_id_index, "name": name_index}.get(term.kind)
+    return index(term.value) if index else term.value
+
+
+def case_condition(kind: str, value: str) -> Q | None:
+    """`value`: lookup_value() of a term of this kind."""
+    if kind == "case_number":
+        return Q(number=value)
+    if kind == "mobile":
+        return Q(victim__phone_index=value)
+    if kind == "national_id":
+        return Q(victim__national_id_index=value)
+    if kind == "name":
         # The case's own copy of the index: with case_search_name (case_search_worker_name for a worker)
         # a name's newest cases are read in order, however many share it (thousands at a million cases).
-        return Q(victim_name_index=name_index(term.value))
+        return Q(victim_name_index=value)
     return None
 
 
-def intake_condition(term: Term) -> Q | None:
-    if term.kind == "mobile":
-        return Q(victim_phone_index=phone_index(term.value))
-    if term.kind == "national_id":
-        return Q(victim_national_id_index=national_id_index(term.value))
-    if term.kind == "name":
-        return Q(victim_name_index=name_index(term.value))
+def intake_condition(kind: str, value: str) -> Q | None:
+    if kind == "mobile":
+        return Q(victim_phone_index=value)
+    if kind == "national_id":
+        return Q(victim_national_id_index=value)
+    if kind == "name":
+        return Q(victim_name_index=value)
     return None
 
 
@@ -144,9 +152,9 @@ _NO_TEXT = Value("")
 _NO_TIME = Value(None, output_field=DateTimeField())
 
 
-def _case_part(user, condition: Q):
+def _case_part(scope: str, condition: Q):
     return (
-        cases_for_user(user)
+        cases_in_scope(scope, STAND_IN_USER)
         .filter(condition)
         .annotate(
             kind=Value("case"),
@@ -183,23 +191,28 @@ def _intake_part(condition: Q):
     )
 
 
-def _newest(term: Term, parts: list) -> list[tuple]:
-    """The newest MAX_RESULTS + 1 rows of the parts, in one query.
+def _newest(kind: str, scope: str, with_intakes: bool):
+    """The query of the newest MAX_RESULTS + 1 rows of a term of this kind, for a user of this scope, with
+    or without the waiting intakes: its SQL is compiled once per process (cases.compiled), with stand-ins
+    for the user and the value looked up.
 
     On PostgreSQL each part reads its own first page in the order of its index (case_search_name,
     intake_pending_name: 51 index entries each, however many share the name) and the union sorts those. A
     mobile, an ID number or a case number matches a victim or so through its own index: NULLS LAST on the
     case part (opened_at is never null) keeps PostgreSQL from walking every case newest first instead.
     """
-    newest = F("found_at").desc() if term.kind == "name" else F("found_at").desc(nulls_last=True)
+    parts = [_case_part(scope, case_condition(kind, STAND_IN_TEXT))]
+    if with_intakes:
+        parts.append(_intake_part(intake_condition(kind, STAND_IN_TEXT)))
+    newest = F("found_at").desc() if kind == "name" else F("found_at").desc(nulls_last=True)
     if len(parts) == 1:
-        return list(parts[0].order_by(newest)[: MAX_RESULTS + 1])
+        return parts[0].order_by(newest)[: MAX_RESULTS + 1]
     if connections[parts[0].db].features.supports_slicing_ordering_in_compound:
         parts = [part.order_by(newest)[: MAX_RESULTS + 1] for part in parts]
     else:  # SQLite takes neither ORDER BY nor LIMIT in a part of a UNION: the outer ones do it all
         parts = [part.order_by() for part in parts]
     union = parts[0].union(*parts[1:], all=True)
-    return list(union.order_by("-found_at")[: MAX_RESULTS + 1])
+    return union.order_by("-found_at")[: MAX_RESULTS + 1]
 
 
 def _decrypt(token: str | None) -> str:
@@ -229,17 +242,15 @@ def search(user, raw: str) -> SearchResult:
     result = SearchResult(term=term)
     if term.kind == "too_short":
         return result
-    parts = []
-    condition = case_condition(term)
-    if condition is not None:
-        parts.append(_case_part(user, condition))
-    condition = intake_condition(term) if user.has_perm("cases.process_intake") else None
-    if condition is not None:
-        parts.append(_intake_part(condition))
-    if parts:
-        rows = _newest(term, parts)
-        result.rows = [_match(row) for row in rows[:MAX_RESULTS]]
-        result.more = len(rows) > MAX_RESULTS
+    scope = case_scope(user)
+    with_intakes = intake_condition(term.kind, "") is not None and user.has_perm("cases.process_intake")
+    rows = compiled_values(
+        f"search:{term.kind}:{scope}:{'with' if with_intakes else 'without'}_intakes",
+        lambda: _newest(term.kind, scope, with_intakes),
+        values={STAND_IN_USER: user.pk, STAND_IN_TEXT: lookup_value(term)},
+    )
+    result.rows = [_match(row) for row in rows[:MAX_RESULTS]]
+    result.more = len(rows) > MAX_RESULTS
     for source in search_sources():
         result.hits += source(user, term)
     log_list_reads(

@@ -7,7 +7,7 @@ from django import forms
 from cases.forms import VictimIdentifiersMixin
 from cases.forms_fields import NARRATIVE_MAX_CHARS, LongTextField
 from cases.models import Intake
-from referrals.models import Referral, normalise_police_case_number
+from referrals.models import Referral, has_digits, normalise_police_case_number
 
 
 class ReferralForm(VictimIdentifiersMixin):
@@ -62,7 +62,10 @@ class ReferralForm(VictimIdentifiersMixin):
         )
 
     def clean_police_case_number(self) -> str:
-        return normalise_police_case_number(self.cleaned_data.get("police_case_number", ""))
+        number = normalise_police_case_number(self.cleaned_data.get("police_case_number", ""))
+        if number and not has_digits(number):
+            raise forms.ValidationError("警方案號應含數字（報案三聯單或受理證明上的編號）。")
+        return number
 
     def clean(self):
         data = super().clean()

@@ -19,6 +19,12 @@ def normalise_police_case_number(value: str) -> str:
     return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
+def has_digits(police_case_number: str) -> bool:
+    """A receipt's number has digits: the form asks for them, and the search box does not look up a term
+    without any (a name) as a police case number."""
+    return any(ch.isdigit() for ch in police_case_number)
+
+
 class Referral(models.Model):
     """轉介表: from police (submitted by the officer) or another agency (entered by the hotline)."""
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from cases.privacy import name_index, national_id_index, phone_index
 from cases.registry import SearchHit
 from cases.rocdate import format_roc
-from referrals.models import Referral, normalise_police_case_number
+from referrals.models import Referral, has_digits, normalise_police_case_number
 from referrals.selectors import referrals_for_user
 
 
@@ -21,7 +21,7 @@ def referral_hits(user, term) -> list[SearchHit]:
     scope = referrals_for_user(user)
     condition = Q()
     number = normalise_police_case_number(term.value)
-    if number:
+    if has_digits(number):
         condition |= Q(police_case_number=number)
     if not user.has_perm("cases.process_intake"):
         # The police: their own referrals, by what they typed about the victim (staff find cases directly).

@@ -57,6 +57,19 @@ class TestScope:
         assert response.context["result"].empty
         assert "查無您可檢視的案件" in response.content.decode()
 
+    def test_the_query_compiled_for_one_worker_finds_the_next_workers_own_cases(
+        self, client, hotline, worker, worker2
+    ):
+        # The SQL is compiled once per process with a stand-in user (cases.compiled): each worker's search
+        # runs it with their own id.
+        first = make_case(actor=hotline, worker=worker, victim_name="夏侯書涵")
+        second = make_case(actor=hotline, worker=worker2, victim_name="夏侯書涵")
+        for user, case in ((worker, first), (worker2, second), (worker, first)):
+            client.force_login(user)
+            assert [c.pk for c in search(client, "夏侯書涵").context["result"].cases] == [case.pk]
+        client.force_login(hotline)
+        assert {c.pk for c in search(client, "夏侯書涵").context["result"].cases} == {first.pk, second.pk}
+
     def test_the_hotline_finds_a_returning_victim_and_the_waiting_call(self, client, hotline, worker):
         case = make_case(actor=hotline, worker=worker, victim_name="上官映雪", victim_phone="0955123456")
         waiting = make_intake(actor=hotline, victim_name="上官映雪", victim_phone="0955123456")

@@ -91,6 +91,17 @@ class TestReferralNew:
         assert "身分證字號檢查碼不符，請再核對一次。" in html and "A123456788" in html
         assert not Referral.objects.exists()
 
+    def test_a_police_case_number_without_digits_is_refused_and_the_form_kept(self, client, police):
+        # The search box looks up only terms with digits as police case numbers (a name has none).
+        client.force_login(police)
+        response = client.post(self.url, referral_form(police_case_number="大安分局"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "警方案號應含數字" in html and "吳測試" in html
+        assert not Referral.objects.exists()
+        client.post(self.url, referral_form(police_case_number="ＡＢ １２３"))
+        assert Referral.objects.get().police_case_number == "AB123"
+
 
 class TestReferralList:
     def test_police_see_only_their_own_referrals_with_the_shared_status(self, client, police, police2):
