@@ -65,15 +65,18 @@ def _insert(*, user, links: list[tuple[str, object]], view: str, wait_for_flush:
             ("SET LOCAL synchronous_commit TO OFF; " if asynchronous else "")
             + f"INSERT INTO {CaseReadLog._meta.db_table} "  # noqa: S608 - the table name is the model's
             "(case_id, intake_id, user_id, view, read_at, chain_digest, pii_digest, chain_hash) "
-            "SELECT c, i, %s, %s, %s, d, %s, '' "
-            "FROM unnest(%s::uuid[], %s::uuid[], %s::varchar[]) AS r(c, i, d)",
+            "SELECT nullif(c, '')::uuid, nullif(i, '')::uuid, %s, %s, %s, d, %s, '' "
+            "FROM unnest(string_to_array(%s, ','), string_to_array(%s, ','), string_to_array(%s, ',')) "
+            "AS r(c, i, d)",
             [
                 user.pk,
                 view,
                 now,
                 no_pii,
-                [pk if column == "case_id" else None for column, pk in links],
-                [pk if column == "intake_id" else None for column, pk in links],
-                digests,
+                # Each column as one comma-separated text (ids and hex digests hold no comma): the client
+                # quoted three 50-element arrays element by element, a quarter of the insert's cost.
+                ",".join(str(pk) if column == "case_id" else "" for column, pk in links),
+                ",".join(str(pk) if column == "intake_id" else "" for column, pk in links),
+                ",".join(digests),
             ],
         )
