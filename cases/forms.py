@@ -404,8 +404,8 @@ class DeadlineFilterForm(forms.Form):
         else:
             owner = self.fields["owner"]
             owner.widget.attrs["class"] = "form-select"
-            names = owners.values_list("pk", "last_name", "first_name", "username")
-            owner.choices = [("", "全部"), *((pk, person_name(*name)) for pk, *name in names)]
+            # owners: (pk, last name, first name, username), as selectors.social_worker_names() gives them
+            owner.choices = [("", "全部"), *((pk, person_name(*name)) for pk, *name in owners)]
             owner.error_messages["invalid_choice"] = "請從清單選擇負責人。"
 
     def cleaned_filters(self) -> dict:

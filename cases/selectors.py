@@ -234,6 +234,15 @@ def social_workers(*, caseloads: bool = True):
     return workers.annotate(open_cases=CappedCount(open_cases))
 
 
+def social_worker_names() -> list[tuple]:
+    """A filter's choices: (pk, last name, first name, username) of the active social workers by name; the
+    same SQL on every list page, compiled once per process (cases.compiled)."""
+    return compiled_values(
+        "social_worker_names",
+        lambda: social_workers(caseloads=False).values_list("pk", "last_name", "first_name", "username"),
+    )
+
+
 def unit_overview(*, also: dict | None = None) -> dict:
     """Supervisor's home: counts by state, of waiting intakes and of flagged cases, in one query. Each
     worker's caseload is a chart of the overview (cases/dashboards.py), computed by a beat job.

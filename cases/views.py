@@ -209,11 +209,7 @@ def my_cases(request):
     filters = {
         k: v for k, v in (("status", status), ("worker", worker), ("flag", "1" if flagged else "")) if v
     }
-    workers = (
-        selectors.social_workers(caseloads=False).values_list("pk", "last_name", "first_name", "username")
-        if request.user.has_perm("cases.view_all_cases")
-        else None
-    )
+    workers = selectors.social_worker_names() if request.user.has_perm("cases.view_all_cases") else None
     context = {
         "page": page,
         "status": status,
@@ -606,9 +602,7 @@ def deadline_dashboard(request):
     user = request.user
     form = DeadlineFilterForm(
         request.GET or None,
-        owners=selectors.social_workers(caseloads=False)
-        if user.has_perm("cases.view_unit_overview")
-        else None,
+        owners=selectors.social_worker_names() if user.has_perm("cases.view_unit_overview") else None,
     )
     filters = form.cleaned_filters()
     context = {"form": form, "view": "list"}
