@@ -25,6 +25,19 @@ def has_digits(police_case_number: str) -> bool:
     return any(ch.isdigit() for ch in police_case_number)
 
 
+def shared_status(intake_status: str, case_status: str | None) -> str:
+    """Referral.shared_status from the intake's and the case's (None: no case) status."""
+    if intake_status == Intake.Status.PENDING:
+        return "家防中心已收件，處理中"
+    if intake_status == Intake.Status.CLOSED:
+        return "家防中心已處理，未開案"
+    if case_status in (Case.Status.ASSIGNED, Case.Status.CLOSE_REQUESTED):
+        return "已開案，社工服務中"
+    if case_status == Case.Status.CLOSED:
+        return "已結案"
+    return "已開案，等待派案"
+
+
 class Referral(models.Model):
     """轉介表: from police (submitted by the officer) or another agency (entered by the hotline)."""
 
@@ -81,14 +94,5 @@ class Referral(models.Model):
     @property
     def shared_status(self) -> str:
         """What the center shares back with the referrer: progress only, never case content."""
-        intake = self.intake
-        if intake.status == Intake.Status.PENDING:
-            return "家防中心已收件，處理中"
-        if intake.status == Intake.Status.CLOSED:
-            return "家防中心已處理，未開案"
-        case = intake.case
-        if case is not None and case.status in (Case.Status.ASSIGNED, Case.Status.CLOSE_REQUESTED):
-            return "已開案，社工服務中"
-        if case is not None and case.status == Case.Status.CLOSED:
-            return "已結案"
-        return "已開案，等待派案"
+        case = self.intake.case
+        return shared_status(self.intake.status, case.status if case is not None else None)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case, CaseReadLog, Intake
 from cases.people import staff_name
+from cases.rocdate import format_roc
 from cases.search import classify
 from tests.factories import make_case, make_intake, make_referral
 
@@ -86,6 +87,11 @@ class TestScope:
         assert result.cases == [] and result.intakes == []
         assert [h.url for h in result.hits] == [mine.get_absolute_url()]
         assert [h.url for h in search(client, "ab 123").context["result"].hits] == [mine.get_absolute_url()]
+        # The label: the form's day in Taipei, the agency and what the centre shares back, nothing more.
+        day = format_roc(timezone.localtime(mine.submitted_at).date())
+        assert [h.label for h in result.hits] == [
+            f"轉介表 {day} {mine.referring_agency}（家防中心已收件，處理中）"
+        ]
 
     def test_staff_find_a_case_by_the_police_case_number(self, client, police, hotline):
         referral = make_referral(police=police, police_case_number="1130012345")
