@@ -234,6 +234,9 @@ def _rows(tuples, *, today: dt.date) -> list[DeadlineRow]:
 # to that day in the list: the unit's week is about 9,000 open deadlines at a million cases, and seven
 # stacked columns of 20 were a long scroll on a phone and half the page's time.
 WEEK_DAY_ROWS = 10
+# A day's count beside its first rows says how many more there are, up to 「99+」: the list (linked) has
+# them all with its own count. Counting up to 999 read 1,000 index entries per day of a unit's agenda.
+WEEK_DAY_COUNT_CAP = 100
 _STAND_IN_LOW = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 _STAND_IN_HIGH = dt.datetime(1901, 1, 2, tzinfo=dt.UTC)
 
@@ -268,7 +271,7 @@ class AgendaItem(NamedTuple):
 class AgendaDay:
     day: dt.date
     rows: list[AgendaItem]
-    total: int  # every deadline of the day (capped, 「999+」), when more than the rows shown; else 0
+    total: int  # every deadline of the day (capped, 「99+」), when more than the rows shown; else 0
     is_today: bool
     more_url: str = ""  # the day in the list view, with the agenda's other filters
 
@@ -302,7 +305,7 @@ def week_agenda(
 ) -> list[AgendaDay]:
     """The seven days from `monday` of an already scoped deadline queryset, in ONE query: for each day one
     index range, its first `per_day` rows with the day's capped count beside them."""
-    from cases.paging import COUNT_CAP, capped
+    from cases.paging import capped
     from cases.tracker import end_of_day
 
     per_day = per_day or WEEK_DAY_ROWS
@@ -314,7 +317,7 @@ def week_agenda(
     by_day: dict[dt.date, list[AgendaItem]] = {day: [] for day in days}
     totals: dict[dt.date, int] = {}
     for case_id, number, title, due_at, all_day, last, first, username, total in agenda(
-        deadlines, bounds, per_day=per_day, cap=COUNT_CAP
+        deadlines, bounds, per_day=per_day, cap=WEEK_DAY_COUNT_CAP
     ):
         local = due_at.astimezone(tz)
         by_day[local.date()].append(
@@ -333,7 +336,7 @@ def week_agenda(
         AgendaDay(
             day=day,
             rows=sorted(by_day[day], key=lambda r: r.due_sort),
-            total=capped(totals[day], COUNT_CAP) if day in full else 0,
+            total=capped(totals[day], WEEK_DAY_COUNT_CAP) if day in full else 0,
             is_today=day == today,
             more_url="?"
             + urlencode({**(filters or {}), "due_from": format_roc(day), "due_to": format_roc(day)})

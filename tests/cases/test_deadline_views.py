@@ -139,6 +139,20 @@ class TestDeadlineDashboard:
         listed = client.get(self.url + tuesday.more_url)
         assert [d.title for d in listed.context["page"].object_list] == [f"第{i}項" for i in range(5)]
 
+    def test_a_days_count_stops_at_its_cap(self, client, worker, mine, monkeypatch):
+        # The agenda only says how many more a day has, up to 「99+」; the linked list counts them all.
+        monkeypatch.setattr("cases.page_rows.WEEK_DAY_ROWS", 2)
+        monkeypatch.setattr("cases.page_rows.WEEK_DAY_COUNT_CAP", 4)
+        today = timezone.localdate()
+        monday = today - dt.timedelta(days=today.weekday())
+        for i in range(5):
+            _deadline(mine, (monday - today).days + 1, title=f"第{i}項", source_key=i)
+        client.force_login(worker)
+        response = client.get(self.url, {"view": "week"})
+        tuesday = response.context["days"][1]
+        assert len(tuesday.rows) == 2 and str(tuesday.total) == "3+"
+        assert "本日共 3+ 筆，以上為最早到期的 2 筆" in response.content.decode()
+
     def test_an_agenda_card_marks_today_times_and_empty_days(self, client, worker, mine):
         today = timezone.localdate()
         deadline = _deadline(mine, 0, title="今天的期限")
