@@ -39,7 +39,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         rows = self.object_list if self.count_from is None else self.count_from
-        if hasattr(rows, "values"):  # a queryset: count primary keys of at most `limit` rows, unordered
+        if hasattr(rows, "count_up_to"):  # cases.compiled.CompiledRows
+            n = rows.count_up_to(self.limit)
+        elif hasattr(rows, "values"):  # a queryset: count primary keys of at most `limit` rows, unordered
             n = rows.order_by().values("pk")[: self.limit].count()
         else:
             n = min(len(rows), self.limit)

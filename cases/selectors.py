@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +16,7 @@ from django.utils import timezone
 
 from cases import counters
 from cases.case_records import case_rows, take_case_records_probe, with_case_records_probe
-from cases.compiled import STAND_IN_USER, compiled_values
+from cases.compiled import STAND_IN_OTHER_USER, STAND_IN_USER, CompiledRows, compiled_values
 from cases.models import (
     BreakGlassGrant,
     Case,
@@ -546,11 +544,6 @@ def case_entries(case: Case, user, *, intakes, contacts, dispatches, status_chan
     return entries
 
 
-@functools.cache
-def _row_type(name: str, fields: tuple[str, ...]):
-    return namedtuple(name, fields)
-
-
 def overview_cases(user, *, recent: int, flagged: int) -> tuple[list, list]:
     """The overview's `recent` newest cases and its `flagged` longest-flagged ones, as case_list_rows()
     tuples with the apps' flag-note columns (cases.registry.FlagNotes), in one query compiled once per
@@ -576,13 +569,12 @@ def overview_cases(user, *, recent: int, flagged: int) -> tuple[list, list]:
         # Joined once for both lists: planning two copies of the joins cost more than running them.
         return Case.objects.filter(pk__in=ids).annotate(**notes).values_list(*names)
 
-    row = _row_type("OverviewCaseRow", tuple(names))
-    rows = [
-        row(*values)
-        for values in compiled_values(
-            f"overview:{scope}:{recent}:{flagged}:{','.join(notes)}", build, values={STAND_IN_USER: user.pk}
-        )
-    ]
+    rows = compiled_values(
+        f"overview:{scope}:{recent}:{flagged}:{','.join(notes)}",
+        build,
+        values={STAND_IN_USER: user.pk},
+        named=True,
+    )
     newest = sorted(rows, key=lambda r: r.opened_at, reverse=True)[:recent]
     longest = sorted((r for r in rows if r.danger_since is not None), key=lambda r: r.danger_since)[:flagged]
     return newest, longest
@@ -611,15 +603,15 @@ CASE_LIST_SORTS = {
 }
 
 
-def case_list_order(sort: str, *, user, worker_id: str = "") -> list:
-    """The ordering of a sort key (unknown: danger first). By worker, one worker's cases (a worker's own
-    list, or the list filtered to one worker) are simply newest first: the same rows in the same order,
-    read from an index instead of sorted by the worker's name."""
+def case_list_sort(sort: str, *, user, worker_id: str = "") -> str:
+    """The sort key a list is read in (unknown: danger first). By worker, one worker's cases (a worker's
+    own list, or the list filtered to one worker) are simply newest first: the same rows in the same
+    order, read from an index instead of sorted by the worker's name."""
     if sort not in CASE_LIST_SORTS:
         sort = "danger"
     if sort == "worker" and _one_worker(user, worker_id):
         sort = "opened"
-    return CASE_LIST_SORTS[sort][1]
+    return sort
 
 
 def _one_worker(user, worker_id: str) -> bool:
@@ -632,11 +624,31 @@ def _worker_pk(worker_id: str) -> int | None:
 
 def case_list(
     user, *, status: str = "", worker_id: str = "", flagged: bool = False, sort: str = ""
-) -> tuple[QuerySet, QuerySet[Case]]:
+) -> tuple[CompiledRows, CompiledRows]:
     """The case list in the user's scope, filtered and sorted: (the rows to page, as CASE_LIST_COLUMNS
-    tuples, and the cases to count). Every sort reads a page from an index (Case.Meta.indexes)."""
-    scope = filter_case_list(cases_for_user(user), status=status, worker_id=worker_id, flagged=flagged)
-    return case_list_rows(scope).order_by(*case_list_order(sort, user=user, worker_id=worker_id)), scope
+    tuples, and the cases to count). Every sort reads a page from an index (Case.Meta.indexes); the SQL of
+    each page and count is compiled once per process (cases.compiled)."""
+    scope = case_scope(user)
+    status = status if status in Case.Status.values else ""
+    worker = _worker_pk(worker_id)
+    sort_key = case_list_sort(sort, user=user, worker_id=worker_id)
+    order = CASE_LIST_SORTS[sort_key][1]
+    name = f"case_list:{scope}:{status}:{'one' if worker is not None else 'all'}:{flagged:d}:{sort_key}"
+    # An id past the integer column's range matches nobody (0: no user has it).
+    values = {STAND_IN_USER: user.pk, STAND_IN_OTHER_USER: worker if worker and worker < 2**31 else 0}
+
+    def cases():
+        return filter_case_list(
+            cases_in_scope(scope, STAND_IN_USER),
+            status=status,
+            worker_pk=STAND_IN_OTHER_USER if worker is not None else None,
+            flagged=flagged,
+        )
+
+    return (
+        CompiledRows(f"{name}:page", lambda: case_list_rows(cases()).order_by(*order), values=values),
+        CompiledRows(f"{name}:scope", cases, values=values),
+    )
 
 
 # What a row of the case list prints, read as tuples: no model instance per case, victim and worker, and
@@ -665,11 +677,13 @@ def case_list_rows(qs: QuerySet[Case]) -> QuerySet:
     return qs.values_list(*CASE_LIST_COLUMNS, named=True)
 
 
-def filter_case_list(qs: QuerySet[Case], *, status: str = "", worker_id: str = "", flagged: bool = False):
+def filter_case_list(
+    qs: QuerySet[Case], *, status: str = "", worker_pk: int | None = None, flagged: bool = False
+):
     if status in Case.Status.values:
         qs = qs.filter(status=status)
-    if _worker_pk(worker_id) is not None:
-        qs = qs.filter(assigned_worker_id=_worker_pk(worker_id))
+    if worker_pk is not None:
+        qs = qs.filter(assigned_worker_id=worker_pk)
     if flagged:
         qs = qs.filter(danger_since__isnull=False)
     return qs

@@ -101,3 +101,27 @@ def test_the_overview_reads_the_newest_and_the_longest_flagged_in_one_query(
         own = {c.pk for c in cases if c.assigned_worker_id == user.pk}
         assert {r.pk for r in recent} == own
         assert {r.pk for r in flagged} == own & {cases[0].pk, cases[1].pk, cases[5].pk}
+
+
+def test_the_case_list_pages_and_counts_through_sql_compiled_once(hotline, worker, worker2, supervisor):
+    from cases.paging import capped_page
+
+    mine = [make_case(actor=hotline, worker=worker) for _ in range(3)]
+    theirs = make_case(actor=hotline, worker=worker2)
+    newest_first = [c.pk for c in reversed(mine)]
+    for page_number, expected in ((1, newest_first[:2]), (2, newest_first[2:])):
+        rows, scope = selectors.case_list(worker, sort="opened")
+        page = capped_page(rows, 2, page_number, count_from=scope)
+        assert [r.pk for r in page] == expected and page.paginator.count == 3
+    # The same SQL for the next worker, with their id; and for the unit filtered to one worker.
+    rows, scope = selectors.case_list(worker2, sort="opened")
+    assert [r.pk for r in capped_page(rows, 2, 1, count_from=scope)] == [theirs.pk]
+    rows, scope = selectors.case_list(supervisor, sort="opened", worker_id=str(worker2.pk))
+    assert [r.pk for r in capped_page(rows, 2, 1, count_from=scope)] == [theirs.pk]
+    rows, scope = selectors.case_list(supervisor, sort="opened", worker_id=str(worker.pk))
+    page = capped_page(rows, 2, 1, count_from=scope)
+    assert [r.pk for r in page] == newest_first[:2] and page.paginator.count == 3
+    assert page[0].victim__name == mine[-1].victim.name  # decrypted, as the ORM does
+    # An id past the integer column's range matches nobody, without an error.
+    rows, scope = selectors.case_list(supervisor, worker_id="99999999999")
+    assert list(capped_page(rows, 2, 1, count_from=scope)) == []
