@@ -191,6 +191,12 @@ def intake_queue_rows() -> QuerySet:
     )
 
 
+def intake_queue() -> CompiledRows:
+    """intake_queue_rows() to page: each page and its capped count through SQL compiled once (the queue
+    has no per-user value, only the page's LIMIT and OFFSET)."""
+    return CompiledRows("intake_queue", intake_queue_rows)
+
+
 def intake_for_user(user, pk) -> Intake:
     if not user.has_perm("cases.process_intake"):
         raise Http404

@@ -83,7 +83,7 @@ def home(request):
 @permission_required("cases.process_intake", raise_exception=True)
 @require_GET
 def intake_queue(request):
-    page = capped_page(selectors.intake_queue_rows(), PAGE_SIZE, request.GET.get("page"))
+    page = capped_page(selectors.intake_queue(), PAGE_SIZE, request.GET.get("page"))
     log_list_reads(user=request.user, intake_ids=[row.pk for row in page], view="待處理受理紀錄")
     return render(request, "cases/intake_queue.html", {"page": page, "rows_html": intake_queue_html(page)})
 

@@ -125,3 +125,20 @@ def test_the_case_list_pages_and_counts_through_sql_compiled_once(hotline, worke
     # An id past the integer column's range matches nobody, without an error.
     rows, scope = selectors.case_list(supervisor, worker_id="99999999999")
     assert list(capped_page(rows, 2, 1, count_from=scope)) == []
+
+
+def test_the_intake_queue_pages_and_counts_through_sql_compiled_once(hotline):
+    from cases.paging import capped_page
+    from tests.factories import make_intake
+
+    make_case(actor=hotline, victim_phone="0912345678", victim_national_id="")
+    known = make_intake(actor=hotline, victim_phone="0912345678", victim_national_id="", victim_name="王小明")
+    others = [make_intake(actor=hotline, victim_phone="", victim_national_id="") for _ in range(2)]
+    expected = list(selectors.intake_queue_rows())  # the ORM's rows, in the queue's order
+    assert {r.pk for r in expected} == {known.pk, *(i.pk for i in others)}
+    for page_number, rows in ((1, expected[:2]), (2, expected[2:])):
+        page = capped_page(selectors.intake_queue(), 2, page_number)
+        assert list(page) == rows and page.paginator.count == 3
+    flags = {r.pk: (r.matched, r.victim_name) for r in capped_page(selectors.intake_queue(), 5, 1)}
+    assert flags[known.pk] == (True, "王小明")  # the probe's answer and the name decrypted, as the ORM does
+    assert not flags[others[0].pk][0]
