@@ -54,6 +54,7 @@ class PageResult:
     times_ms: list[float] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, sql) of the last request
     floor_p95: float | None = None
+    floor_p50: float | None = None
 
     @property
     def queries_label(self) -> str:
@@ -73,6 +74,12 @@ class PageResult:
     def ratio(self) -> float | None:
         return self.p95 / self.floor_p95 if self.floor_p95 else None
 
+    @property
+    def ratio_p50(self) -> float | None:
+        """The typical request's ratio: unlike p95's, a few stalls of the machine (see stall_probe) do not
+        move it."""
+        return self.p50 / self.floor_p50 if self.floor_p50 else None
+
     def as_dict(self) -> dict:
         data = asdict(self)
         data["times_ms"] = [round(t, 2) for t in self.times_ms]
@@ -81,6 +88,7 @@ class PageResult:
             p50_ms=round(self.p50, 2),
             p95_ms=round(self.p95, 2),
             p95_over_floor=round(self.ratio, 2) if self.ratio else None,
+            p50_over_floor=round(self.ratio_p50, 2) if self.ratio_p50 else None,
         )
         return data
 
@@ -320,7 +328,67 @@ def measure(targets: list[Page], *, requests: int) -> list[PageResult]:
     floor = next((r for r in results if r.page == FLOOR), None)
     for result in results:
         result.floor_p95 = floor.p95 if floor and floor.times_ms else None
+        result.floor_p50 = floor.p50 if floor and floor.times_ms else None
     return results
+
+
+@dataclass(frozen=True)
+class Stalls:
+    """How often the machine stopped this process: a spin of equal slices of pure Python, each slice
+    that took over three times the median counted as a stall (the time beyond the median)."""
+
+    seconds: float
+    slice_ms: float  # the median slice
+    count: int
+    extra_ms: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.seconds
+
+    @property
+    def share(self) -> float:
+        """The part of wall time lost to stalls."""
+        return sum(self.extra_ms) / (self.seconds * 1000)
+
+    def as_dict(self) -> dict:
+        return {
+            "seconds": round(self.seconds, 2),
+            "slice_ms": round(self.slice_ms, 3),
+            "stalls": self.count,
+            "per_second": round(self.per_second, 2),
+            "median_stall_ms": round(statistics.median(self.extra_ms), 1) if self.extra_ms else 0,
+            "share": round(self.share, 4),
+        }
+
+    def summary(self) -> str:
+        if not self.count:
+            return f"no stalls over {self.seconds:.0f} s"
+        return (
+            f"{self.per_second:.1f} stalls a second of about {statistics.median(self.extra_ms):.0f} ms "
+            f"({self.share:.1%} of wall time)"
+        )
+
+
+def stall_probe(seconds: float = 3.0, *, slice_iterations: int = 20_000) -> Stalls:
+    """Spin for `seconds` and count the slices the machine stalled (another job, the hypervisor). A stall
+    of 20 ms on a 20 ms page doubles that request: when stalls hit about one request in twenty, they
+    decide every p95, the floor's included, and p95 ratios move from run to run while p50 ratios do not."""
+    times: list[float] = []
+    end = time.perf_counter() + seconds
+    while (started := time.perf_counter()) < end:
+        total = 0
+        for i in range(slice_iterations):
+            total += i
+        times.append((time.perf_counter() - started) * 1000)
+    return stalls_in(times, seconds=seconds)
+
+
+def stalls_in(slice_ms: list[float], *, seconds: float) -> Stalls:
+    """The stalls among equal slices of work: those over three times the median, by their time beyond it."""
+    median = statistics.median(slice_ms)
+    extra = [t - median for t in slice_ms if t > 3 * median]
+    return Stalls(seconds=seconds, slice_ms=median, count=len(extra), extra_ms=extra)
 
 
 def analyze() -> None:
@@ -350,7 +418,16 @@ def run(users: BenchUsers, *, requests: int, only: list[str] | None = None, log=
 
 
 def table(results: list[PageResult]) -> str:
-    headers = ("page", "as", "rows in scope", "queries/request", "p50 ms", "p95 ms", "p95 / floor p95")
+    headers = (
+        "page",
+        "as",
+        "rows in scope",
+        "queries/request",
+        "p50 ms",
+        "p95 ms",
+        "p95 / floor p95",
+        "p50 / floor p50",
+    )
     rows = [
         (
             r.page,
@@ -360,6 +437,7 @@ def table(results: list[PageResult]) -> str:
             f"{r.p50:.1f}",
             f"{r.p95:.1f}",
             f"{r.ratio:.2f}x" if r.ratio else "",
+            f"{r.ratio_p50:.2f}x" if r.ratio_p50 else "",
         )
         for r in results
     ]

@@ -537,6 +537,68 @@ class TestBenchCommand:
             )
 
 
+class TestBenchReport:
+    """What the benchmark reports beside its p95 ratios: the p50 ratio and the machine's stalls."""
+
+    def test_a_slice_over_three_times_the_median_is_a_stall_counted_by_its_extra_time(self):
+        from bench.run import stalls_in
+
+        stalls = stalls_in([2.0] * 95 + [2.1, 1.9, 25.0, 8.0, 5.5], seconds=0.25)
+        assert stalls.count == 2 and stalls.extra_ms == [23.0, 6.0]
+        assert stalls.per_second == 8 and stalls.share == pytest.approx(29 / 250)
+        assert stalls.as_dict()["median_stall_ms"] == 14.5
+        assert "8.0 stalls a second" in stalls.summary()
+        assert stalls_in([2.0] * 10, seconds=0.02).summary() == "no stalls over 0 s"
+
+    def test_each_page_has_its_p50_ratio_too(self):
+        from bench.run import PageResult
+
+        page = PageResult(
+            page="p", username="u", url="/", scope="", queries=[5] * 4, times_ms=[30.0, 20.0, 20.0, 80.0]
+        )
+        page.floor_p50, page.floor_p95 = 10.0, 40.0
+        assert page.ratio_p50 == 2.5 and page.ratio == 2.0
+        assert page.as_dict()["p50_over_floor"] == 2.5
+
+    def test_bench_docs_writes_both_ratios_and_the_stalls(self, tmp_path, monkeypatch, settings):
+        import json
+
+        from bench import report
+
+        doc = tmp_path / "benchmarks.md"
+        doc.write_text("before\n<!-- bench:pages:start -->\nold\n<!-- bench:pages:end -->\nafter\n")
+        monkeypatch.setattr(report, "benchmarks_doc", lambda: doc)
+        page = {"page": "floor", "username": "w", "scope": "50 cases", "queries_per_request": "5"}
+        result = tmp_path / "bench-1.json"
+        result.write_text(
+            json.dumps(
+                {
+                    "at": "2026-12-01T03:00:00+00:00",
+                    "database": {"vendor": "postgresql", "name": "bench_x", "version": "15"},
+                    "machine": {"cpus": 2, "python": "3.12", "django": "6.1"},
+                    "debug": False,
+                    "requests_per_page": 100,
+                    "counts": {"cases": 1000},
+                    "stalls": [
+                        {"stalls": 6, "per_second": 2.0, "median_stall_ms": 19.6, "share": 0.04},
+                        {"stalls": 0, "per_second": 0, "median_stall_ms": 0, "share": 0},
+                    ],
+                    "pages": [
+                        {**page, "p50_ms": 20, "p95_ms": 30, "p95_over_floor": 1.2, "p50_over_floor": 1.1}
+                    ],
+                }
+            )
+        )
+        settings.BASE_DIR = tmp_path  # the result file is named relative to it
+        call_command("bench_docs", result=str(result), stdout=io.StringIO())
+        text = doc.read_text()
+        assert "| p95 / floor | p50 / floor |" in text and "| 1.20 | 1.10 |" in text
+        assert (
+            "Machine stalls, 3 s before and after timing: 2.0 a second of about 20 ms (4.0%); none." in text
+        )
+        assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
+
+
 class TestBenchReminderScan:
     def test_three_deadlines_per_case_and_a_second_scan_sends_nothing(self):
         from bench import deadlines, seed

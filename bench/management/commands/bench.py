@@ -131,7 +131,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Added {inbox:,} unread notifications to the bench users' inboxes.")
 
         self.stdout.write(f"Timing {options['requests']} requests per page ...")
+        # The machine's stalls just before and after timing: they are what moves a p95 between runs.
+        stalls = [run.stall_probe()]
         results = run.run(users, requests=options["requests"], only=options["pages"], log=self.stdout.write)
+        stalls.append(run.stall_probe())
         counts = run.scope_counts()
         self.stdout.write("")
         self.stdout.write(
@@ -139,6 +142,10 @@ class Command(BaseCommand):
             f"{options['requests']} requests per page, DEBUG={settings.DEBUG}, {os.cpu_count()} CPUs"
         )
         self.stdout.write(run.table(results))
+        self.stdout.write(
+            "Machine stalls (stall_probe, 3 s before and after timing): "
+            + "; ".join(probe.summary() for probe in stalls)
+        )
         scan = None
         if not options["no_scan"]:
             self.stdout.write("\nSeeding tracker deadlines for cases without them (3 per case) ...")
@@ -151,9 +158,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"\n{result.page}: slowest queries of the last request")
                 self.stdout.write(run.explain(result))
         if not options["no_save"]:
-            self._save(results, counts, seed_report, copy_report, options, db_name, scan)
+            self._save(results, counts, seed_report, copy_report, options, db_name, scan, stalls)
 
-    def _save(self, results, counts, seed_report, copy_report, options, db_name, scan) -> None:
+    def _save(self, results, counts, seed_report, copy_report, options, db_name, scan, stalls) -> None:
         from django import get_version
 
         folder = settings.BASE_DIR / "bench" / "results"
@@ -166,6 +173,7 @@ class Command(BaseCommand):
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "django": get_version()},
             "debug": settings.DEBUG,
             "requests_per_page": options["requests"],
+            "stalls": [probe.as_dict() for probe in stalls],
             "counts": counts,
             "seed_seconds": round(seed_report.seconds, 1) if seed_report else None,
             "copy": copy_report,

@@ -36,11 +36,12 @@ class Command(BaseCommand):
                 f"{p['p50_ms']:,.0f}",
                 f"{p['p95_ms']:,.0f}",
                 f"{p['p95_over_floor']:.2f}" if p.get("p95_over_floor") else "",
+                f"{p['p50_over_floor']:.2f}" if p.get("p50_over_floor") else "",
             )
             for p in data["pages"]
         ]
         table = report.markdown_table(
-            ("page", "as", "rows in scope", "queries", "p50 ms", "p95 ms", "p95 / floor"), rows
+            ("page", "as", "rows in scope", "queries", "p50 ms", "p95 ms", "p95 / floor", "p50 / floor"), rows
         )
         db, machine = data["database"], data["machine"]
         summary = (
@@ -50,6 +51,14 @@ class Command(BaseCommand):
             f"Python {machine['python']}, Django {machine['django']}. Load average (`uptime`) when written: "
             f"{report.load_average()}. From `{path.relative_to(settings.BASE_DIR)}`."
         )
+        if data.get("stalls"):
+            probes = "; ".join(
+                f"{p['per_second']:.1f} a second of about {p['median_stall_ms']:.0f} ms ({p['share']:.1%})"
+                if p["stalls"]
+                else "none"
+                for p in data["stalls"]
+            )
+            summary += f" Machine stalls, 3 s before and after timing: {probes}."
         scan = data.get("reminder_scan")
         if scan and scan.get("runs"):
             runs = ", ".join(f"{r[2]:.2f} s" for r in scan["runs"])
