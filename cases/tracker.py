@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import DateTimeField, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.list_columns import case_list_columns_refresh, lock_cases
@@ -253,9 +254,13 @@ def next_reminder_at(
     Step `n` begins at 00:00 Asia/Taipei `n` days before the due date, the overdue step the day after
     it; there is nothing after the overdue step (None).
     """
+    return _next_step_start(timezone.localtime(due_at).date(), after_step=after_step, offsets=offsets)
+
+
+def _next_step_start(due_day: dt.date, *, after_step: int | None, offsets: list[int]) -> dt.datetime | None:
+    """next_reminder_at by the Taipei due date, which is all it depends on."""
     if after_step == DeadlineReminder.OVERDUE:
         return None
-    due_day = timezone.localtime(due_at).date()
     later = [o for o in offsets if after_step is None or o < after_step]
     if later:
         return _day_start(due_day - dt.timedelta(days=max(later)))
@@ -277,10 +282,16 @@ def _reminder_text(*, number: str, title: str, when: str, days_left: int) -> str
 
 # Due deadlines handled per round of the scan: bounds memory and statement size on a first day.
 SCAN_BATCH = 5000
+# Overdue deadlines a scan tells each supervisor about one by one; past these, one summary sends them to
+# the deadlines page. On an ordinary day a run finds a few; on a first day (or after an outage) it found
+# 36,000 at 100k cases: that many notifications bury the inbox and, with two foreign-key checks each at
+# commit, cost the run over a second.
+SUPERVISOR_OVERDUE_EACH = 20
 
 
 def send_due_reminders(*, now: dt.datetime | None = None) -> int:
-    """The periodic scan: one reminder per deadline and step, to the owner; overdue also to supervisors.
+    """The periodic scan: one reminder per deadline and step, to the owner; overdue also to supervisors
+    (the first SUPERVISOR_OVERDUE_EACH of a run one by one, the rest in one summary).
 
     The due set is decided in SQL: `ReminderSchedule.next_at <= now`, on that narrow table's index.
     With nothing due that one index probe is the whole run: no deadline row is read. Each due deadline
@@ -302,17 +313,20 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     case_url = url_maker()
     supervisors: list[int] | None = None
     count = 0
+    overdue_told = overdue_more = 0  # to the supervisors, one by one / in the summary
+
+    zone = timezone.get_current_timezone()  # once: timezone.localtime() looks it up on every call
 
     @functools.cache
-    def timing(due_at: dt.datetime) -> tuple[int, int | None, dt.datetime | None, str]:
-        # Many deadlines share a due moment (all-day ones end at 23:59:59): work it out once.
-        days_left = (timezone.localtime(due_at).date() - today).days
+    def timing(due_day: dt.date) -> tuple[int, int | None, dt.datetime | None, str]:
+        # All of it depends on the Taipei due date only, which thousands of deadlines share: once a day.
+        days_left = (due_day - today).days
         step = reminder_step(days_left, offsets)
         return (
             days_left,
             step,
-            next_reminder_at(due_at, after_step=step, offsets=offsets),
-            format_roc(timezone.localtime(due_at).date()),
+            _next_step_start(due_day, after_step=step, offsets=offsets),
+            format_roc(due_day),
         )
 
     with transaction.atomic():
@@ -343,7 +357,7 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
                 if state != Deadline.State.OPEN:  # closed without its schedule (not by the tracker)
                     moves.append((pk, None))
                     continue
-                days_left, step, next_at, when = timing(due_at)
+                days_left, step, next_at, when = timing(due_at.astimezone(zone).date())
                 moves.append((pk, next_at))
                 if step is None or (pk, step) in sent:
                     continue
@@ -356,19 +370,32 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
                             .objects.filter(is_active=True, groups__name=Role.SUPERVISOR)
                             .values_list("pk", flat=True)
                         )
-                    recipients += supervisors
+                    if overdue_told < SUPERVISOR_OVERDUE_EACH:
+                        recipients += supervisors
+                        overdue_told += 1
+                    else:
+                        overdue_more += 1
                 text = _reminder_text(number=number, title=title, when=when, days_left=days_left)[:300]
                 url = case_url(case_id)
                 for recipient in dict.fromkeys(r for r in recipients if r is not None):
                     notifications.append((recipient, Notification.Kind.DEADLINE, case_id, text, url, now))
             _insert(DeadlineReminder, ["deadline_id", "days_before", "sent_at"], reminders)
-            _insert(
-                Notification, ["recipient_id", "kind", "case_id", "text", "url", "created_at"], notifications
-            )
+            _insert(Notification, NOTIFICATION_COLUMNS, notifications)
             _move_next_reminders(moves)
             count += len(reminders)
             if len(rows) < SCAN_BATCH:
                 break
+        if overdue_more and supervisors:
+            text = (
+                f"期限掃描：另有 {overdue_more} 件期限已逾期（本次共 {overdue_told + overdue_more} 件），"
+                "請至「期限」頁查看逾期清單。"
+            )
+            url = reverse("cases:deadlines")
+            _insert(
+                Notification,
+                NOTIFICATION_COLUMNS,
+                [(pk, Notification.Kind.DEADLINE, None, text, url, now) for pk in supervisors],
+            )
     return count
 
 

@@ -110,6 +110,28 @@ def test_overdue_goes_to_the_supervisors_too(case, worker, supervisor):
     assert tracker.send_due_reminders(now=at(2026, 7, 3)) == 0
 
 
+def test_past_a_runs_first_overdue_the_supervisors_get_one_summary(hotline, worker, supervisor, monkeypatch):
+    """A first day (or a night after an outage) finds thousands overdue: each worker still hears of each of
+    theirs, the supervisors of the first few and then once, with the count and the deadlines page."""
+    from django.urls import reverse
+
+    monkeypatch.setattr(tracker, "SUPERVISOR_OVERDUE_EACH", 2)
+    cases = [make_case(actor=hotline, worker=worker) for _ in range(5)]
+    for case in cases:
+        open_complaint(case, due=dt.date(2026, 6, 30))
+    assert tracker.send_due_reminders(now=at(2026, 7, 2)) == 5
+    assert Notification.objects.filter(recipient=worker, text__contains="逾期").count() == 5
+    theirs = list(Notification.objects.filter(recipient=supervisor).order_by("id"))
+    assert len(theirs) == 3 and all(n.case_id for n in theirs[:2])
+    summary = theirs[2]
+    assert summary.case_id is None and summary.url == reverse("cases:deadlines")
+    assert "另有 3 件期限已逾期（本次共 5 件）" in summary.text
+    assert not any(case.number in summary.text or case.victim.name in summary.text for case in cases)
+    # The next run has nothing new to tell: no second summary.
+    assert tracker.send_due_reminders(now=at(2026, 7, 3)) == 0
+    assert Notification.objects.filter(recipient=supervisor).count() == 3
+
+
 def test_closed_deadlines_are_not_reminded(case, worker):
     deadline = open_complaint(case, due=dt.date(2026, 6, 30))
     tracker.deadline_close(actor=worker, deadline=deadline, state=Deadline.State.DONE)
@@ -239,7 +261,7 @@ def test_reminder_notifications_link_to_the_case_page(case, worker):
 
 
 @pytest.mark.parametrize("overdue", [False, True], ids=["in-step", "overdue"])
-def test_scan_query_count_is_pinned_for_n_and_3n_due(hotline, worker, supervisor, overdue):
+def test_scan_query_count_is_pinned_for_n_and_3n_due(hotline, worker, supervisor, overdue, monkeypatch):
     """Pinned: the probe, a savepoint pair, the lock row (get, then lock), the steps already sent, the
     due rows, the supervisors (overdue only), the reminders, the notifications, and moving the rows on
     (UPDATE in step, DELETE after the overdue step)."""
@@ -260,3 +282,6 @@ def test_scan_query_count_is_pinned_for_n_and_3n_due(hotline, worker, supervisor
     expected = 11 if overdue else 10
     assert (run_with(2), run_with(6)) == (expected, expected)
     assert Notification.objects.filter(recipient=supervisor).count() == (8 if overdue else 0)
+    if overdue:  # past the supervisors' one by one: one insert more, the summary, whatever the number
+        monkeypatch.setattr(tracker, "SUPERVISOR_OVERDUE_EACH", 1)
+        assert (run_with(2), run_with(6)) == (expected + 1, expected + 1)
